@@ -1,0 +1,1 @@
+//! Criterion benches for env0 hot paths live in `benches/`.
