@@ -1,0 +1,72 @@
+//! Shared helpers for the integration tests: fixture lookup, seeded worlds, request shorthands,
+//! and a checker of JSON resources against Google discovery schemas.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod discovery;
+
+use env0_core::rest::{Method, Request, Response};
+use env0_core::seed::{seeded_world, Scale};
+use env0_core::{World, WorldOptions};
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// The fixture cache (`$ENV0_FIXTURES`, default `~/.cache/env0/fixtures`). A missing file fails the
+/// test with the command that fetches it: fixtures are never silently skipped.
+pub fn fixture(relative: &str) -> PathBuf {
+    let root = std::env::var_os("ENV0_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let home = std::env::var_os("HOME").expect("HOME is not set");
+            PathBuf::from(home).join(".cache/env0/fixtures")
+        });
+    let path = root.join(relative);
+    assert!(
+        path.exists(),
+        "fixture {} is missing: run scripts/fetch-fixtures.sh first",
+        path.display()
+    );
+    path
+}
+
+/// A seeded default world.
+pub fn world() -> World {
+    seeded_world(&WorldOptions::default(), Scale::DEFAULT).unwrap()
+}
+
+pub fn world_with(scale: Scale) -> World {
+    seeded_world(&WorldOptions::default(), scale).unwrap()
+}
+
+/// Sends a request and returns the response.
+pub fn call(world: &mut World, method: Method, path: &str, body: Option<Value>) -> Response {
+    let mut req = Request::new(method, path);
+    if let Some(b) = body {
+        req = req.with_body(b);
+    }
+    world.handle(&req)
+}
+
+/// Sends a request that must succeed (2xx) and returns its body.
+pub fn ok(world: &mut World, method: Method, path: &str, body: Option<Value>) -> Value {
+    let resp = call(world, method, path, body);
+    assert!(
+        resp.is_success(),
+        "{method} {path} -> {}: {}",
+        resp.status,
+        resp.body
+    );
+    resp.body
+}
+
+/// Sends a request that must fail with `status`; returns the error body.
+pub fn err(
+    world: &mut World,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    status: u16,
+) -> Value {
+    let resp = call(world, method, path, body);
+    assert_eq!(resp.status, status, "{method} {path}: {}", resp.body);
+    resp.body
+}
