@@ -9,6 +9,7 @@ pub mod error;
 pub mod rest;
 pub mod seed;
 pub mod services;
+pub mod verifier;
 pub mod world;
 
 pub use error::{Error, Result};

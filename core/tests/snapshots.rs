@@ -1,4 +1,5 @@
 //! Snapshots are lossless: restoring gives back the identical state, hash, clock and action log,
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on setup failures
 //! in memory and through files.
 mod support;
 
