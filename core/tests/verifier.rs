@@ -1,6 +1,6 @@
 //! The declarative verifier on real worlds: checks pass and fail, gates force the reward, collateral
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on setup failures
 //! damage caps it, explanations say what went wrong, and unknown fields in a verifier are refused.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on setup failures
 mod support;
 
 use env0_core::verifier::{evaluate, Needles, Verifier};
