@@ -6,6 +6,7 @@
 //! make worlds cheap to reset and easy to verify.
 
 pub mod error;
+pub mod eval;
 pub mod rest;
 pub mod seed;
 pub mod services;

@@ -1,0 +1,3 @@
+//! Evaluation: statistics for honest reports (the runner and report writer build on these).
+
+pub mod stats;
