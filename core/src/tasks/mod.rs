@@ -5,6 +5,7 @@
 //! The format is versioned ([`FORMAT_VERSION`]) and strict: unknown fields are rejected.
 
 pub mod script;
+pub mod world;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

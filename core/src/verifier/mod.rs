@@ -15,7 +15,7 @@
 mod eval;
 pub mod predicate;
 
-pub use eval::{evaluate, CheckResult, GateResult, Needles, Verdict};
+pub use eval::{evaluate, CheckResult, GateResult, NeedleRef, Needles, Verdict};
 pub use predicate::{FieldPredicate, Op, ValueSpec};
 
 use serde::{Deserialize, Serialize};
