@@ -68,13 +68,10 @@ pub fn assistant_spans(family: Family, text: &str) -> Vec<Range<usize>> {
                         }
                     }
                 }
+                // Segments that yielded to a tool are complete; the tail of an unclosed turn
+                // (the generation position) is not.
                 if end.is_some() && seg_start < limit {
                     spans.push(seg_start..limit);
-                } else if end.is_none() {
-                    // Unclosed turn: drop what was collected for it unless it yielded to a tool.
-                    while spans.last().is_some_and(|s| s.start >= start) {
-                        spans.pop();
-                    }
                 }
             }
             None => {
