@@ -19,16 +19,31 @@ fn enc(id: &str) -> String {
 fn lists_and_items_conform() {
     let d = disco();
     let mut w = world();
-    let list = ok(&mut w, Method::Get, "/calendar/v3/users/me/calendarList?showHidden=true", None);
+    let list = ok(
+        &mut w,
+        Method::Get,
+        "/calendar/v3/users/me/calendarList?showHidden=true",
+        None,
+    );
     d.assert_conforms("CalendarList", &list);
     let items = list["items"].as_array().unwrap();
     assert!(items.len() >= 8, "{list}");
     for entry in items {
         d.assert_conforms("CalendarListEntry", entry);
         let id = entry["id"].as_str().unwrap();
-        let one = ok(&mut w, Method::Get, &format!("/calendar/v3/users/me/calendarList/{}", enc(id)), None);
+        let one = ok(
+            &mut w,
+            Method::Get,
+            &format!("/calendar/v3/users/me/calendarList/{}", enc(id)),
+            None,
+        );
         d.assert_conforms("CalendarListEntry", &one);
-        let cal = ok(&mut w, Method::Get, &format!("/calendar/v3/calendars/{}", enc(id)), None);
+        let cal = ok(
+            &mut w,
+            Method::Get,
+            &format!("/calendar/v3/calendars/{}", enc(id)),
+            None,
+        );
         d.assert_conforms("Calendar", &cal);
         for single in ["false", "true"] {
             let events = ok(
@@ -40,14 +55,24 @@ fn lists_and_items_conform() {
             d.assert_conforms("Events", &events);
         }
     }
-    let acl = ok(&mut w, Method::Get, "/calendar/v3/calendars/primary/acl", None);
+    let acl = ok(
+        &mut w,
+        Method::Get,
+        "/calendar/v3/calendars/primary/acl",
+        None,
+    );
     d.assert_conforms("Acl", &acl);
     for rule in acl["items"].as_array().unwrap() {
         d.assert_conforms("AclRule", rule);
     }
     let settings = ok(&mut w, Method::Get, "/calendar/v3/users/me/settings", None);
     d.assert_conforms("Settings", &settings);
-    let one = ok(&mut w, Method::Get, "/calendar/v3/users/me/settings/timezone", None);
+    let one = ok(
+        &mut w,
+        Method::Get,
+        "/calendar/v3/users/me/settings/timezone",
+        None,
+    );
     d.assert_conforms("Setting", &one);
     assert_eq!(one["value"], json!("America/Los_Angeles"));
     let colors = ok(&mut w, Method::Get, "/calendar/v3/colors", None);
@@ -56,7 +81,9 @@ fn lists_and_items_conform() {
         &mut w,
         Method::Post,
         "/calendar/v3/freeBusy",
-        Some(json!({"timeMin": "2026-03-16T00:00:00Z", "timeMax": "2026-03-23T00:00:00Z", "items": [{"id": "primary"}, {"id": "nobody@nexusai.com"}]})),
+        Some(
+            json!({"timeMin": "2026-03-16T00:00:00Z", "timeMax": "2026-03-23T00:00:00Z", "items": [{"id": "primary"}, {"id": "nobody@nexusai.com"}]}),
+        ),
     );
     d.assert_conforms("FreeBusyResponse", &fb);
 }
@@ -84,17 +111,30 @@ fn written_resources_conform() {
     );
     d.assert_conforms("Event", &e);
     let id = e["id"].as_str().unwrap();
-    let inst = ok(&mut w, Method::Get, &format!("/calendar/v3/calendars/primary/events/{id}/instances"), None);
+    let inst = ok(
+        &mut w,
+        Method::Get,
+        &format!("/calendar/v3/calendars/primary/events/{id}/instances"),
+        None,
+    );
     d.assert_conforms("Events", &inst);
     for i in inst["items"].as_array().unwrap() {
         d.assert_conforms("Event", i);
     }
-    let cal = ok(&mut w, Method::Post, "/calendar/v3/calendars", Some(json!({"summary": "Side project", "timeZone": "Europe/Berlin"})));
+    let cal = ok(
+        &mut w,
+        Method::Post,
+        "/calendar/v3/calendars",
+        Some(json!({"summary": "Side project", "timeZone": "Europe/Berlin"})),
+    );
     d.assert_conforms("Calendar", &cal);
     let rule = ok(
         &mut w,
         Method::Post,
-        &format!("/calendar/v3/calendars/{}/acl", enc(cal["id"].as_str().unwrap())),
+        &format!(
+            "/calendar/v3/calendars/{}/acl",
+            enc(cal["id"].as_str().unwrap())
+        ),
         Some(json!({"role": "reader", "scope": {"type": "user", "value": "priya@nexusai.com"}})),
     );
     d.assert_conforms("AclRule", &rule);
@@ -104,7 +144,9 @@ fn written_resources_conform() {
         &mut w,
         Method::Patch,
         "/calendar/v3/users/me/calendarList/primary?colorRgbFormat=true",
-        Some(json!({"backgroundColor": "#123456", "foregroundColor": "#ffffff", "summaryOverride": "Me"})),
+        Some(
+            json!({"backgroundColor": "#123456", "foregroundColor": "#ffffff", "summaryOverride": "Me"}),
+        ),
     );
     d.assert_conforms("CalendarListEntry", &list_entry);
     let _: Value = list_entry;
