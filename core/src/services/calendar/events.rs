@@ -270,11 +270,20 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         .filter(|r| r.recurring_event_id.is_some())
         .map(|r| r.id.clone())
         .collect();
+    let live_masters: BTreeSet<&String> = masters
+        .iter()
+        .filter(|m| m.status != "cancelled")
+        .map(|m| &m.id)
+        .collect();
     let mut items: Vec<EventRow> = Vec::new();
     for r in &others {
         let cancelled = r.status == "cancelled";
         // Cancelled instances of a series are listed without showDeleted when not expanding.
-        let cancelled_ok = show_deleted || (!single && r.recurring_event_id.is_some());
+        let cancelled_ok = show_deleted
+            || (!single
+                && r.recurring_event_id
+                    .as_ref()
+                    .is_some_and(|m| live_masters.contains(m)));
         if (!cancelled || cancelled_ok) && keep_row(r) && in_window(r) {
             items.push(r.clone());
         }
