@@ -1,5 +1,7 @@
 //! Calendars, calendarList, ACL (enforced per acting user), settings and colors.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use env0_core::rest::{Method, Request};

@@ -1,5 +1,7 @@
 //! Every Calendar resource the router returns conforms to Google's discovery schema.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use env0_core::rest::Method;

@@ -2,6 +2,8 @@
 //! parameters (windows, q, ordering, paging, sync tokens, iCalUID, timeZone), attendees and
 //! errors.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use env0_core::rest::{Method, Request};

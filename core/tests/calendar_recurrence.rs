@@ -2,6 +2,8 @@
 //! UNTIL, BYDAY with ordinals, BYMONTHDAY), EXDATE, DST changes, instance ids, instances,
 //! exceptions (changed and cancelled instances) and freeBusy over series.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use env0_core::rest::Method;

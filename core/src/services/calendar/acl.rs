@@ -52,7 +52,7 @@ fn load(ctx: &Ctx<'_>, cal_id: &str, rule_id: &str) -> Result<Option<Rule>, ApiE
 
 /// `acl.list`.
 pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let (cal, _) = require(ctx, &ctx.param("calendarId").to_string(), Role::Owner)?;
+    let (cal, _) = require(ctx, ctx.param("calendarId"), Role::Owner)?;
     let max = ctx.query.int_in("maxResults", 100, 1, 250)? as usize;
     ctx.query.bool("showDeleted", false)?;
     let offset = match ctx.query.get("pageToken").filter(|s| !s.is_empty()) {
@@ -96,7 +96,7 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 
 /// `acl.get`.
 pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let (cal, _) = require(ctx, &ctx.param("calendarId").to_string(), Role::Owner)?;
+    let (cal, _) = require(ctx, ctx.param("calendarId"), Role::Owner)?;
     let rule =
         load(ctx, &cal.id, ctx.param("ruleId"))?.ok_or_else(|| ApiError::not_found("Not Found"))?;
     Ok(Reply::ok(render(&rule)))
@@ -111,7 +111,7 @@ fn parse_role(v: Option<&Value>) -> Result<Role, ApiError> {
 
 /// `acl.insert` (an existing rule for the same scope is replaced).
 pub fn insert(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let (cal, _) = require(ctx, &ctx.param("calendarId").to_string(), Role::Owner)?;
+    let (cal, _) = require(ctx, ctx.param("calendarId"), Role::Owner)?;
     ctx.query.bool("sendNotifications", true)?;
     let body = ctx.body_value()?;
     let role = parse_role(body.get("role"))?;
@@ -168,7 +168,7 @@ fn owner_rule(cal: &super::access::CalendarRow, email: &str) -> bool {
 }
 
 fn modify(ctx: &mut Ctx<'_>, replace: bool) -> Result<Reply, ApiError> {
-    let (cal, _) = require(ctx, &ctx.param("calendarId").to_string(), Role::Owner)?;
+    let (cal, _) = require(ctx, ctx.param("calendarId"), Role::Owner)?;
     let mut rule =
         load(ctx, &cal.id, ctx.param("ruleId"))?.ok_or_else(|| ApiError::not_found("Not Found"))?;
     let body = ctx.body_value()?;
@@ -227,7 +227,7 @@ pub fn patch(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 
 /// `acl.delete`.
 pub fn delete(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let (cal, _) = require(ctx, &ctx.param("calendarId").to_string(), Role::Owner)?;
+    let (cal, _) = require(ctx, ctx.param("calendarId"), Role::Owner)?;
     let rule =
         load(ctx, &cal.id, ctx.param("ruleId"))?.ok_or_else(|| ApiError::not_found("Not Found"))?;
     if rule

@@ -421,11 +421,7 @@ fn render_calendar(db: &Connection, cal: &CalendarRow) -> Result<Value, ApiError
 
 /// `calendars.get`.
 pub fn get_calendar(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let (cal, _) = require(
-        ctx,
-        &ctx.param("calendarId").to_string(),
-        Role::FreeBusyReader,
-    )?;
+    let (cal, _) = require(ctx, ctx.param("calendarId"), Role::FreeBusyReader)?;
     Ok(Reply::ok(render_calendar(ctx.db, &cal)?))
 }
 
@@ -507,7 +503,7 @@ pub fn insert_calendar_handler(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 }
 
 fn modify_calendar(ctx: &mut Ctx<'_>, replace: bool) -> Result<Reply, ApiError> {
-    let (mut cal, _) = require(ctx, &ctx.param("calendarId").to_string(), Role::Owner)?;
+    let (mut cal, _) = require(ctx, ctx.param("calendarId"), Role::Owner)?;
     let body = ctx.body_value()?;
     apply_calendar(&mut cal, &body, replace)?;
     cal.updated = rfc3339(ctx.now);
@@ -525,7 +521,7 @@ pub fn update_calendar(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 
 /// `calendars.delete`: a secondary calendar with its events, rules and list entries.
 pub fn delete_calendar(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let (cal, _) = require(ctx, &ctx.param("calendarId").to_string(), Role::Owner)?;
+    let (cal, _) = require(ctx, ctx.param("calendarId"), Role::Owner)?;
     if cal.is_primary {
         return Err(ApiError::new(
             400,
@@ -546,7 +542,7 @@ pub fn delete_calendar(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 
 /// `calendars.clear`: cancels every event organized on a primary calendar.
 pub fn clear_calendar(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let (cal, _) = require(ctx, &ctx.param("calendarId").to_string(), Role::Owner)?;
+    let (cal, _) = require(ctx, ctx.param("calendarId"), Role::Owner)?;
     if !cal.is_primary {
         return Err(ApiError::bad_request(
             "Only a primary calendar can be cleared.",

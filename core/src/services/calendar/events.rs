@@ -174,11 +174,7 @@ fn expand(
 
 /// `events.list`.
 pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let (cal, role) = require(
-        ctx,
-        &ctx.param("calendarId").to_string(),
-        Role::FreeBusyReader,
-    )?;
+    let (cal, role) = require(ctx, ctx.param("calendarId"), Role::FreeBusyReader)?;
     let view = view(ctx, &cal, role)?;
     let q = ctx.query;
     let max_results = q.int_in("maxResults", 250, 1, 2500)? as usize;
@@ -426,11 +422,7 @@ pub fn find(ctx: &Ctx<'_>, cal: &CalendarRow, event_id: &str) -> Result<Found, A
 
 /// `events.get`.
 pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let (cal, role) = require(
-        ctx,
-        &ctx.param("calendarId").to_string(),
-        Role::FreeBusyReader,
-    )?;
+    let (cal, role) = require(ctx, ctx.param("calendarId"), Role::FreeBusyReader)?;
     let found = find(ctx, &cal, ctx.param("eventId"))?;
     let view = view(ctx, &cal, role)?;
     Ok(Reply::ok(render(found.event(), &view)))
@@ -438,11 +430,7 @@ pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 
 /// `events.instances`.
 pub fn instances(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let (cal, role) = require(
-        ctx,
-        &ctx.param("calendarId").to_string(),
-        Role::FreeBusyReader,
-    )?;
+    let (cal, role) = require(ctx, ctx.param("calendarId"), Role::FreeBusyReader)?;
     let master = match find(ctx, &cal, ctx.param("eventId"))? {
         Found::Stored(e) => e,
         Found::Instance(_) => return Err(ApiError::not_found("Not Found")),

@@ -168,7 +168,7 @@ fn respond(
 /// `events.insert`.
 pub fn insert(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     check_write_params(ctx)?;
-    let (cal, role) = require(ctx, &ctx.param("calendarId").to_string(), Role::Writer)?;
+    let (cal, role) = require(ctx, ctx.param("calendarId"), Role::Writer)?;
     let body = ctx.body_value()?;
     let id = match body.get("id") {
         None | Some(Value::Null) => ids::base32hex(ctx.db, 26)?,
@@ -191,7 +191,7 @@ pub fn insert(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 /// `iCalUID` again updates that copy.
 pub fn import(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     ctx.query.int_in("conferenceDataVersion", 0, 0, 1)?;
-    let (cal, role) = require(ctx, &ctx.param("calendarId").to_string(), Role::Writer)?;
+    let (cal, role) = require(ctx, ctx.param("calendarId"), Role::Writer)?;
     let body = ctx.body_value()?;
     let uid = match body.get("iCalUID") {
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
@@ -238,7 +238,7 @@ pub fn import(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 /// `events.quickAdd`.
 pub fn quick_add(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     check_write_params(ctx)?;
-    let (cal, role) = require(ctx, &ctx.param("calendarId").to_string(), Role::Writer)?;
+    let (cal, role) = require(ctx, ctx.param("calendarId"), Role::Writer)?;
     let text = ctx
         .query
         .get("text")
@@ -310,11 +310,7 @@ fn check_attendee_edit(before: &EventRow, after: &EventRow, me: &str) -> Result<
 /// PUT and PATCH.
 fn modify(ctx: &mut Ctx<'_>, mode: Mode) -> Result<Reply, ApiError> {
     check_write_params(ctx)?;
-    let (cal, role) = require(
-        ctx,
-        &ctx.param("calendarId").to_string(),
-        Role::FreeBusyReader,
-    )?;
+    let (cal, role) = require(ctx, ctx.param("calendarId"), Role::FreeBusyReader)?;
     if role < Role::Writer {
         return Err(writer_needed());
     }
@@ -362,11 +358,7 @@ pub fn patch(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 /// exceptions; an instance by a cancelled exception). An attendee's delete declines it.
 pub fn delete(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     check_write_params(ctx)?;
-    let (cal, role) = require(
-        ctx,
-        &ctx.param("calendarId").to_string(),
-        Role::FreeBusyReader,
-    )?;
+    let (cal, role) = require(ctx, ctx.param("calendarId"), Role::FreeBusyReader)?;
     if role < Role::Writer {
         return Err(writer_needed());
     }
@@ -406,7 +398,7 @@ pub fn delete(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 /// `events.move`: changes the organizer calendar of a (non-instance) event.
 pub fn move_event(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     check_write_params(ctx)?;
-    let (src, _) = require(ctx, &ctx.param("calendarId").to_string(), Role::Writer)?;
+    let (src, _) = require(ctx, ctx.param("calendarId"), Role::Writer)?;
     let dest_raw = ctx
         .query
         .get("destination")

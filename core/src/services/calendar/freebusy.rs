@@ -22,13 +22,16 @@ fn body_time(body: &Value, name: &str) -> Result<DateTime<Utc>, ApiError> {
     parse_rfc3339_param(name, v)
 }
 
+/// A busy interval.
+type Span = (DateTime<Utc>, DateTime<Utc>);
+
 /// The busy intervals of `cal` within `[min, max)`, merged.
 pub fn busy(
     ctx: &Ctx<'_>,
     cal: &CalendarRow,
     min: DateTime<Utc>,
     max: DateTime<Utc>,
-) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, ApiError> {
+) -> Result<Vec<Span>, ApiError> {
     let tz = cal.tz();
     let counts = |e: &EventRow| {
         e.status != "cancelled"
@@ -58,14 +61,14 @@ pub fn busy(
             spans.push((r.start_instant(tz), r.end_instant(tz)));
         }
     }
-    let mut clipped: Vec<(DateTime<Utc>, DateTime<Utc>)> = spans
+    let mut clipped: Vec<Span> = spans
         .into_iter()
         .filter(|(s, e)| *e > min && *s < max)
         .map(|(s, e)| (s.max(min), e.min(max)))
         .filter(|(s, e)| e > s)
         .collect();
     clipped.sort();
-    let mut merged: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    let mut merged: Vec<Span> = Vec::new();
     for (s, e) in clipped {
         match merged.last_mut() {
             Some(last) if s <= last.1 => last.1 = last.1.max(e),

@@ -439,6 +439,9 @@ pub fn render(e: &EventRow, view: &View<'_>) -> Value {
     Value::Object(m)
 }
 
+/// How many occurrences of one series are generated at most while looking for a window.
+const SCAN_LIMIT: usize = 100_000;
+
 /// The start of `e` or, for a series, of each instance overlapping `[from, to)` — the original
 /// start times only (exceptions are applied by the caller).
 pub fn instance_starts(
@@ -453,7 +456,7 @@ pub fn instance_starts(
     };
     let duration = e.end_instant(cal_tz) - e.start_instant(cal_tz);
     series
-        .starts(cal_tz, to, usize::MAX.min(max.saturating_add(10_000)))
+        .starts(cal_tz, to, SCAN_LIMIT)
         .into_iter()
         .filter(|w| from.is_none_or(|f| w.instant(cal_tz) + duration > f))
         .take(max)
