@@ -874,3 +874,86 @@ fn large_world_lists_quickly_and_has_its_events() {
         .len();
     assert!(rows >= 1_400, "{rows}");
 }
+
+#[test]
+fn max_attendees_and_watch_channels() {
+    let mut w = world();
+    let mut body = meeting("Big meeting", 18, 9);
+    body["attendees"] = json!([
+        {"email": "priya@nexusai.com"}, {"email": "diego@nexusai.com"},
+        {"email": "hiro@nexusai.com"}, {"email": "noah@nexusai.com"}
+    ]);
+    let id = ok(&mut w, Method::Post, EVENTS, Some(body))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let e = ok(
+        &mut w,
+        Method::Get,
+        &format!("{EVENTS}/{id}?maxAttendees=2"),
+        None,
+    );
+    assert_eq!(e["attendees"].as_array().unwrap().len(), 2);
+    assert_eq!(e["attendeesOmitted"], true);
+    assert!(e["attendees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["self"] == true));
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{EVENTS}/{id}?maxAttendees=0"),
+        None,
+        400,
+    );
+
+    let d = support::discovery::Discovery::load("calendar.v3.json");
+    let channel =
+        json!({"id": "chan-1", "type": "web_hook", "address": "https://example.com/hook"});
+    for path in [
+        format!("{EVENTS}/watch"),
+        "/calendar/v3/calendars/primary/acl/watch".to_string(),
+        "/calendar/v3/users/me/calendarList/watch".to_string(),
+        "/calendar/v3/users/me/settings/watch".to_string(),
+    ] {
+        let c = ok(&mut w, Method::Post, &path, Some(channel.clone()));
+        d.assert_conforms("Channel", &c);
+        assert_eq!(c["id"], "chan-1");
+    }
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{EVENTS}/watch"),
+        Some(json!({"type": "web_hook"})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{EVENTS}/watch"),
+        Some(json!({"id": "x", "address": "http://insecure"})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        "/calendar/v3/calendars/nobody%40x.com/events/watch",
+        Some(channel),
+        404,
+    );
+    let stop = call(
+        &mut w,
+        Method::Post,
+        "/calendar/v3/channels/stop",
+        Some(json!({"id": "chan-1", "resourceId": "r"})),
+    );
+    assert_eq!(stop.status, 204);
+    err(
+        &mut w,
+        Method::Post,
+        "/calendar/v3/channels/stop",
+        Some(json!({})),
+        400,
+    );
+}

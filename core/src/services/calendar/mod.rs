@@ -34,6 +34,7 @@ mod access;
 mod acl;
 mod body;
 mod calendars;
+mod channels;
 mod events;
 mod events_write;
 mod freebusy;
@@ -140,5 +141,24 @@ pub fn routes() -> Vec<Route> {
         route!(Get, "/users/me/settings", settings::list),
         route!(Get, "/users/me/settings/{setting}", settings::get),
         route!(Get, "/colors", settings::colors),
+        route!(Post, "/calendars/{calendarId}/events/watch", watch_events),
+        route!(Post, "/calendars/{calendarId}/acl/watch", watch_acl),
+        route!(Post, "/users/me/calendarList/watch", channels::watch),
+        route!(Post, "/users/me/settings/watch", channels::watch),
+        route!(Post, "/channels/stop", channels::stop),
     ]
+}
+
+/// `events.watch` needs read access to the calendar.
+fn watch_events(
+    ctx: &mut crate::rest::Ctx<'_>,
+) -> Result<crate::rest::Reply, crate::rest::ApiError> {
+    access::require(ctx, ctx.param("calendarId"), access::Role::FreeBusyReader)?;
+    channels::watch(ctx)
+}
+
+/// `acl.watch` needs ownership.
+fn watch_acl(ctx: &mut crate::rest::Ctx<'_>) -> Result<crate::rest::Reply, crate::rest::ApiError> {
+    access::require(ctx, ctx.param("calendarId"), access::Role::Owner)?;
+    channels::watch(ctx)
 }

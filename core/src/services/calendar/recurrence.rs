@@ -127,6 +127,16 @@ impl Series {
                             _ => parts.push(part.to_ascii_uppercase()),
                         }
                     }
+                    if parts.iter().any(|p| {
+                        matches!(
+                            p.as_str(),
+                            "FREQ=HOURLY" | "FREQ=MINUTELY" | "FREQ=SECONDLY"
+                        )
+                    }) {
+                        return Err(format!(
+                            "Unsupported frequency in '{line}' (DAILY or longer)"
+                        ));
+                    }
                     let text = format!("RRULE:{}", parts.join(";"));
                     let rule: RRule<Unvalidated> = text
                         .parse()
@@ -335,5 +345,6 @@ mod tests {
         assert!(Series::parse(&["RRULE:FREQ=SOMETIMES".into()], &start, la()).is_err());
         assert!(Series::parse(&["NOPE".into()], &start, la()).is_err());
         assert!(Series::parse(&["EXRULE:FREQ=DAILY".into()], &start, la()).is_err());
+        assert!(Series::parse(&["RRULE:FREQ=HOURLY".into()], &start, la()).is_err());
     }
 }
