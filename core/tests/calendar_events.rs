@@ -957,3 +957,60 @@ fn max_attendees_and_watch_channels() {
         400,
     );
 }
+
+#[test]
+fn attendee_may_answer_with_only_their_own_entry() {
+    let mut w = world();
+    let mut body = meeting("RSVP test", 19, 11);
+    body["attendees"] = json!([{"email": "priya@nexusai.com"}, {"email": "diego@nexusai.com"}]);
+    let id = ok(&mut w, Method::Post, EVENTS, Some(body))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = as_user(
+        &mut w,
+        "priya@nexusai.com",
+        Method::Patch,
+        &format!("{EVENTS}/{id}"),
+        Some(json!({"attendees": [{"email": "priya@nexusai.com", "responseStatus": "declined"}]})),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let e = ok(&mut w, Method::Get, &format!("{EVENTS}/{id}"), None);
+    let att = e["attendees"].as_array().unwrap();
+    assert_eq!(att.len(), 3);
+    let priya = att
+        .iter()
+        .find(|a| a["email"] == "priya@nexusai.com")
+        .unwrap();
+    assert_eq!(priya["responseStatus"], "declined");
+    // The organizer, by contrast, replaces the list.
+    let e = ok(
+        &mut w,
+        Method::Patch,
+        &format!("{EVENTS}/{id}"),
+        Some(json!({"attendees": [{"email": "diego@nexusai.com"}]})),
+    );
+    let emails: Vec<&str> = e["attendees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails, vec!["alex@nexusai.com", "diego@nexusai.com"]);
+    // An answer on one instance of a series becomes an exception on the organizer's series.
+    let standup = ok(&mut w, Method::Get, &format!("{EVENTS}?q=Daily%20Standup&singleEvents=true&timeMin=2026-03-17T00:00:00Z&maxResults=1"), None);
+    let inst = standup["items"][0]["id"].as_str().unwrap().to_string();
+    ok(
+        &mut w,
+        Method::Patch,
+        &format!("{EVENTS}/{inst}"),
+        Some(json!({"attendees": [{"email": "alex@nexusai.com", "responseStatus": "declined"}]})),
+    );
+    let row = w.state_dump().unwrap().collections["calendar_events"].rows[&inst].clone();
+    assert_eq!(row["calendar_id"], "jordan@nexusai.com");
+    assert!(row["attendees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["email"] == "alex@nexusai.com" && a["responseStatus"] == "declined"));
+}

@@ -307,6 +307,40 @@ fn check_attendee_edit(before: &EventRow, after: &EventRow, me: &str) -> Result<
     Ok(())
 }
 
+/// An attendee answering with only their own entry (`attendees: [{email: me, responseStatus}]`)
+/// means "my answer", not "remove everyone else": their entry is merged into the full list.
+fn merge_own_response(event: &EventRow, body: &mut Value, me: &str) {
+    let Some(list) = body.get("attendees").and_then(Value::as_array) else {
+        return;
+    };
+    let mine = |a: &Value| {
+        a.get("email")
+            .and_then(Value::as_str)
+            .is_some_and(|e| e.trim().eq_ignore_ascii_case(me))
+    };
+    if list.len() != 1 || !mine(&list[0]) || event.attendee_status(me).is_none() {
+        return;
+    }
+    let answer = list[0].clone();
+    let merged: Vec<Value> = event
+        .attendees
+        .iter()
+        .map(|a| {
+            if !mine(a) {
+                return a.clone();
+            }
+            let mut a = a.clone();
+            for key in ["responseStatus", "comment", "additionalGuests"] {
+                if let Some(v) = answer.get(key) {
+                    a[key] = v.clone();
+                }
+            }
+            a
+        })
+        .collect();
+    body["attendees"] = Value::Array(merged);
+}
+
 /// PUT and PATCH.
 fn modify(ctx: &mut Ctx<'_>, mode: Mode) -> Result<Reply, ApiError> {
     check_write_params(ctx)?;
@@ -315,14 +349,17 @@ fn modify(ctx: &mut Ctx<'_>, mode: Mode) -> Result<Reply, ApiError> {
         return Err(writer_needed());
     }
     let found = find(ctx, &cal, ctx.param("eventId"))?;
-    let body = ctx.body_value()?;
+    let mut body = ctx.body_value()?;
     let before = found.event().clone();
+    let is_organizer_copy = before.calendar_id.eq_ignore_ascii_case(&cal.id);
+    if !is_organizer_copy && !before.guests_can_modify {
+        merge_own_response(&before, &mut body, &cal.id);
+    }
     let organizer_cal = load_calendar(ctx.db, &before.calendar_id)?.unwrap_or_else(|| cal.clone());
     let tz = organizer_cal.tz();
     let mut after = before.clone();
     apply(ctx.db, &mut after, &body, mode, tz)?;
     apply_conference(ctx, &mut after, &body)?;
-    let is_organizer_copy = before.calendar_id.eq_ignore_ascii_case(&cal.id);
     if !is_organizer_copy && !before.guests_can_modify {
         check_attendee_edit(&before, &after, &cal.id)?;
     }
