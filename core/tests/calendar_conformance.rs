@@ -153,3 +153,41 @@ fn written_resources_conform() {
     d.assert_conforms("CalendarListEntry", &list_entry);
     let _: Value = list_entry;
 }
+
+#[test]
+fn restricted_and_derived_views_conform() {
+    let d = disco();
+    let mut w = world();
+    // Free/busy view of a colleague's calendar, a reader's view, an attendee's view.
+    for path in [
+        "/calendar/v3/calendars/priya%40nexusai.com/events?singleEvents=true&maxResults=50",
+        "/calendar/v3/calendars/jordan%40nexusai.com/events?maxAttendees=1",
+        "/calendar/v3/calendars/primary/events?singleEvents=true&showDeleted=true&timeZone=Asia/Tokyo",
+    ] {
+        let list = ok(&mut w, Method::Get, path, None);
+        d.assert_conforms("Events", &list);
+        assert!(!list["items"].as_array().unwrap().is_empty(), "{path}");
+    }
+    let resp = w.handle(
+        &env0_core::Request::get("/calendar/v3/calendars/primary/events?maxResults=5")
+            .as_user("priya@nexusai.com"),
+    );
+    d.assert_conforms("Events", &resp.body);
+    // Errors use Google's envelope.
+    let e = support::err(
+        &mut w,
+        Method::Get,
+        "/calendar/v3/calendars/primary/events/nope",
+        None,
+        404,
+    );
+    assert_eq!(e["error"]["errors"][0]["reason"], "notFound");
+    let e = support::err(
+        &mut w,
+        Method::Get,
+        "/calendar/v3/calendars/primary/events?syncToken=x",
+        None,
+        410,
+    );
+    assert_eq!(e["error"]["code"], 410);
+}

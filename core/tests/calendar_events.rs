@@ -1014,3 +1014,46 @@ fn attendee_may_answer_with_only_their_own_entry() {
         .iter()
         .any(|a| a["email"] == "alex@nexusai.com" && a["responseStatus"] == "declined"));
 }
+
+#[test]
+fn event_types_and_extended_property_filters() {
+    let mut w = world();
+    let mut focus = meeting("Deep work", 19, 13);
+    focus["eventType"] = json!("focusTime");
+    focus["focusTimeProperties"] = json!({"autoDeclineMode": "declineNone"});
+    focus["extendedProperties"] = json!({"private": {"project": "apollo"}});
+    let id = ok(&mut w, Method::Post, EVENTS, Some(focus))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        ids(&ok(
+            &mut w,
+            Method::Get,
+            &format!("{EVENTS}?eventTypes=focusTime"),
+            None
+        )),
+        vec![id.clone()]
+    );
+    assert_eq!(
+        ids(&ok(
+            &mut w,
+            Method::Get,
+            &format!("{EVENTS}?privateExtendedProperty=project%3Dapollo"),
+            None
+        )),
+        vec![id.clone()]
+    );
+    assert!(ids(&ok(
+        &mut w,
+        Method::Get,
+        &format!("{EVENTS}?privateExtendedProperty=project%3Dzeus"),
+        None
+    ))
+    .is_empty());
+    let e = ok(&mut w, Method::Get, &format!("{EVENTS}/{id}"), None);
+    assert_eq!(e["focusTimeProperties"]["autoDeclineMode"], "declineNone");
+    let mut bad = meeting("x", 19, 13);
+    bad["eventType"] = json!("party");
+    err(&mut w, Method::Post, EVENTS, Some(bad), 400);
+}

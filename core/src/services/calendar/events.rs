@@ -239,6 +239,7 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             })
         })
         .collect();
+    let event_types: Vec<&str> = q.get_all("eventTypes");
     let tz = cal.tz();
 
     let rows = rows_on(ctx, &cal)?;
@@ -248,6 +249,7 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
                 .as_deref()
                 .is_none_or(|t| r.updated.as_str() >= t)
             && ical.is_none_or(|u| r.ical_uid == u)
+            && (event_types.is_empty() || event_types.contains(&r.event_type.as_str()))
             && text.is_none_or(|t| r.matches_text(t))
             && ext_filters.iter().all(|(scope, k, v)| {
                 r.extended_properties

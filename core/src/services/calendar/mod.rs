@@ -16,7 +16,10 @@
 //!   `responseStatus`. The same event (same id) also shows on the primary calendar of every
 //!   internal attendee. Through that copy an attendee may change only their own attendee entry
 //!   (`responseStatus`, `comment`, `additionalGuests`) — that is how an invitation is answered —
-//!   unless the event has `guestsCanModify`; deleting it there declines it. The organizer joins
+//!   unless the event has `guestsCanModify`; anything else is a 403. Sending only one's own
+//!   entry (`attendees: [{email: me, responseStatus}]`) answers without touching the other
+//!   guests. Deleting the event there declines it. Answering one instance of a series stores
+//!   an exception on the organizer's series. The organizer joins
 //!   the attendee list (accepted) when there are other guests. `sendUpdates` is accepted; no
 //!   mail is sent.
 //! - **Recurrence**: a series is one row with `recurrence` lines (RRULE, EXDATE, RDATE),
@@ -26,6 +29,9 @@
 //!   Expansion without `timeMax` stops two years past now.
 //! - **Deletes** mark events `cancelled` (visible with `showDeleted` and to sync tokens);
 //!   deleting a secondary calendar removes its rows.
+//! - **Not modelled**: invitation mail, per-attendee copies of reminders/colour (they live on
+//!   the one event row), push notifications (`watch` channels are validated and acknowledged,
+//!   never called back), sub-daily recurrence (rejected), group expansion in freeBusy.
 //! - **Sync tokens** record the world time of the listing; an incremental list returns every row
 //!   updated since (the clock moves forward after each mutation, so nothing is missed). A token
 //!   from another calendar, or garbage, is a 410 `fullSyncRequired`.
