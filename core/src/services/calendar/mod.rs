@@ -49,6 +49,7 @@ mod quick_add;
 mod recurrence;
 pub mod schema;
 pub mod seed;
+mod seed_filler;
 mod settings;
 mod time;
 
