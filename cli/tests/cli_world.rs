@@ -1,5 +1,6 @@
 //! `env0 world …` end to end, through the real binary: a world file written by one process is read
 //! back identically by another.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on setup failures
 use std::path::Path;
 use std::process::{Command, Output};
 

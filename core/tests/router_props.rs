@@ -1,4 +1,5 @@
 //! The router never panics and always answers with a well-formed response, whatever it is sent.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on setup failures
 mod support;
 
 use env0_core::rest::Request;

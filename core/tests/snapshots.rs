@@ -1,5 +1,6 @@
 //! Snapshots are lossless: restoring gives back the identical state, hash, clock and action log,
 //! in memory and through files.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on setup failures
 mod support;
 
 use env0_core::rest::Request;
