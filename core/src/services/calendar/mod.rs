@@ -45,6 +45,7 @@ mod events;
 mod events_write;
 mod freebusy;
 mod model;
+pub mod needles;
 mod quick_add;
 mod recurrence;
 pub mod schema;
