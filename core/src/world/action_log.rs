@@ -44,7 +44,7 @@ pub(crate) fn append(
 /// All entries, oldest first.
 pub fn entries(conn: &Connection) -> Result<Vec<ActionLogEntry>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, at, user_id, method, path, body, status FROM action_log ORDER BY seq",
+        "SELECT seq, at, user_id, method, path, CAST(body AS TEXT), status FROM action_log ORDER BY seq",
     )?;
     let rows = stmt.query_map([], |r| {
         let body: Option<String> = r.get(5)?;

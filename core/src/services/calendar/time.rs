@@ -1,0 +1,225 @@
+//! Times as Calendar speaks them: `EventDateTime` (`date` or `dateTime` + optional `timeZone`),
+//! RFC 3339 parameters, IANA zones, and local times across DST changes.
+
+use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde_json::{json, Map, Value};
+
+use crate::rest::ApiError;
+
+/// The start or end of an event.
+#[derive(Clone, Debug, PartialEq)]
+pub enum When {
+    /// An all-day boundary (`date`; the end is exclusive).
+    Date(NaiveDate),
+    /// An instant, with the zone the event was written in, if any.
+    DateTime { at: DateTime<Utc>, tz: Option<Tz> },
+}
+
+impl When {
+    pub fn is_date(&self) -> bool {
+        matches!(self, When::Date(_))
+    }
+
+    /// The instant this boundary stands for; all-day dates start at midnight in `cal_tz`.
+    pub fn instant(&self, cal_tz: Tz) -> DateTime<Utc> {
+        match self {
+            When::Date(d) => local_to_utc(cal_tz, d.and_hms_opt(0, 0, 0).unwrap_or_default()),
+            When::DateTime { at, .. } => *at,
+        }
+    }
+
+    /// Google's JSON form: `dateTime` rendered in `display` (the event's zone, else the
+    /// calendar's), `timeZone` only when the event has one.
+    pub fn to_json(&self, display: Tz) -> Value {
+        match self {
+            When::Date(d) => json!({"date": d.format("%Y-%m-%d").to_string()}),
+            When::DateTime { at, tz } => {
+                let mut m = Map::new();
+                m.insert("dateTime".into(), Value::String(format_in(*at, display)));
+                if let Some(tz) = tz {
+                    m.insert("timeZone".into(), Value::String(tz.name().to_string()));
+                }
+                Value::Object(m)
+            }
+        }
+    }
+
+    /// The form kept in the database: in the event's own zone when it has one.
+    pub fn to_stored(&self, cal_tz: Tz) -> Value {
+        match self {
+            When::DateTime { tz: Some(tz), .. } => self.to_json(*tz),
+            _ => self.to_json(cal_tz),
+        }
+    }
+
+    /// Reads the stored (or any well-formed) JSON form back.
+    pub fn from_stored(v: &Value) -> Option<When> {
+        parse_event_time(v, "start").ok()
+    }
+}
+
+/// A UTC instant as Google writes it, in `tz` (`Z` for UTC).
+pub fn format_in(at: DateTime<Utc>, tz: Tz) -> String {
+    if tz == chrono_tz::UTC {
+        return at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    }
+    at.with_timezone(&tz)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// A local wall-clock time in `tz` as UTC. In a DST gap the time moves forward by the gap; in a
+/// repeated hour the first occurrence wins (as Google does).
+pub fn local_to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => t.with_timezone(&Utc),
+        LocalResult::Ambiguous(a, _) => a.with_timezone(&Utc),
+        LocalResult::None => {
+            let shifted = local + Duration::hours(1);
+            match tz.from_local_datetime(&shifted) {
+                LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
+                LocalResult::None => Utc.from_utc_datetime(&local),
+            }
+        }
+    }
+}
+
+pub fn parse_tz(name: &str) -> Option<Tz> {
+    name.parse::<Tz>().ok()
+}
+
+/// An RFC 3339 timestamp with offset (query parameters such as `timeMin`).
+pub fn parse_rfc3339_param(name: &str, value: &str) -> Result<DateTime<Utc>, ApiError> {
+    DateTime::parse_from_rfc3339(value)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| ApiError::invalid_parameter(name, value))
+}
+
+fn parse_naive(s: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
+        .ok()
+}
+
+/// Parses an `EventDateTime` object. `which` is "start" or "end" (for messages).
+pub fn parse_event_time(v: &Value, which: &str) -> Result<When, ApiError> {
+    let obj = v
+        .as_object()
+        .ok_or_else(|| ApiError::bad_request(format!("Invalid {which} time.")))?;
+    let tz = match obj.get("timeZone") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) => Some(parse_tz(name).ok_or_else(|| {
+            ApiError::bad_request(format!("Invalid time zone definition for {which} time."))
+        })?),
+        Some(_) => {
+            return Err(ApiError::bad_request(format!(
+                "Invalid time zone definition for {which} time."
+            )))
+        }
+    };
+    let date = obj.get("date").filter(|d| !d.is_null());
+    let date_time = obj.get("dateTime").filter(|d| !d.is_null());
+    match (date, date_time) {
+        (Some(_), Some(_)) => Err(ApiError::bad_request(format!(
+            "Invalid {which} time: specify either date or dateTime, not both."
+        ))),
+        (Some(d), None) => {
+            let text = d.as_str().unwrap_or_default();
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(When::Date)
+                .map_err(|_| ApiError::bad_request(format!("Invalid {which} time.")))
+        }
+        (None, Some(dt)) => {
+            let text = dt.as_str().unwrap_or_default();
+            if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+                return Ok(When::DateTime {
+                    at: t.with_timezone(&Utc),
+                    tz,
+                });
+            }
+            let naive = parse_naive(text)
+                .ok_or_else(|| ApiError::bad_request(format!("Invalid {which} time.")))?;
+            let zone = tz.ok_or_else(|| {
+                ApiError::bad_request(format!("Missing time zone definition for {which} time."))
+            })?;
+            Ok(When::DateTime {
+                at: local_to_utc(zone, naive),
+                tz: Some(zone),
+            })
+        }
+        (None, None) => Err(ApiError::required(which)),
+    }
+}
+
+/// `YYYYMMDDTHHMMSSZ` (timed) or `YYYYMMDD` (all-day): the suffix of an instance id.
+pub fn instance_suffix(start: &When) -> String {
+    match start {
+        When::Date(d) => d.format("%Y%m%d").to_string(),
+        When::DateTime { at, .. } => at.format("%Y%m%dT%H%M%SZ").to_string(),
+    }
+}
+
+/// Reads an instance-id suffix back.
+pub fn parse_instance_suffix(s: &str) -> Option<When> {
+    if let Some(stripped) = s.strip_suffix('Z') {
+        let naive = NaiveDateTime::parse_from_str(stripped, "%Y%m%dT%H%M%S").ok()?;
+        return Some(When::DateTime {
+            at: Utc.from_utc_datetime(&naive),
+            tz: None,
+        });
+    }
+    if s.len() == 8 {
+        return NaiveDate::parse_from_str(s, "%Y%m%d").ok().map(When::Date);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn naive_times_take_the_given_zone_and_render_with_offsets() {
+        let w = parse_event_time(
+            &json!({"dateTime": "2026-03-09T09:00:00", "timeZone": "America/Los_Angeles"}),
+            "start",
+        )
+        .unwrap();
+        let la: Tz = "America/Los_Angeles".parse().unwrap();
+        assert_eq!(
+            w.to_json(la)["dateTime"],
+            json!("2026-03-09T09:00:00-07:00")
+        );
+        assert!(parse_event_time(&json!({"dateTime": "2026-03-09T09:00:00"}), "start").is_err());
+        assert!(parse_event_time(
+            &json!({"dateTime": "2026-03-09T09:00:00Z", "timeZone": "Mars/Base"}),
+            "start"
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn dst_gap_moves_forward() {
+        let la: Tz = "America/Los_Angeles".parse().unwrap();
+        let t = local_to_utc(
+            la,
+            NaiveDate::from_ymd_opt(2026, 3, 8)
+                .unwrap()
+                .and_hms_opt(2, 30, 0)
+                .unwrap(),
+        );
+        assert_eq!(format_in(t, la), "2026-03-08T03:30:00-07:00");
+    }
+
+    #[test]
+    fn instance_suffixes_round_trip() {
+        let w = When::DateTime {
+            at: Utc.with_ymd_and_hms(2026, 3, 16, 16, 0, 0).unwrap(),
+            tz: None,
+        };
+        assert_eq!(instance_suffix(&w), "20260316T160000Z");
+        assert_eq!(parse_instance_suffix("20260316T160000Z"), Some(w));
+        let d = When::Date(NaiveDate::from_ymd_opt(2026, 7, 4).unwrap());
+        assert_eq!(parse_instance_suffix(&instance_suffix(&d)), Some(d));
+    }
+}
