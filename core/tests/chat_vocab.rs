@@ -11,8 +11,10 @@ fn check_vectors(vocab: &str) {
     let gguf_path = support::fixture(&format!("chat/vocab/{vocab}"));
     let gguf = Gguf::open(&gguf_path).expect("GGUF metadata");
     let tok = ChatTokenizer::from_gguf(&gguf).expect("tokenizer from GGUF");
-    let inp = std::fs::read_to_string(support::fixture(&format!("chat/vocab/{vocab}.inp"))).unwrap();
-    let out = std::fs::read_to_string(support::fixture(&format!("chat/vocab/{vocab}.out"))).unwrap();
+    let inp =
+        std::fs::read_to_string(support::fixture(&format!("chat/vocab/{vocab}.inp"))).unwrap();
+    let out =
+        std::fs::read_to_string(support::fixture(&format!("chat/vocab/{vocab}.out"))).unwrap();
     let mut texts: Vec<&str> = inp.split("\n__ggml_vocab_test__\n").collect();
     if texts.last() == Some(&"") {
         texts.pop();
@@ -21,7 +23,11 @@ fn check_vectors(vocab: &str) {
         .lines()
         .map(|l| l.split_whitespace().map(|t| t.parse().unwrap()).collect())
         .collect();
-    assert_eq!(texts.len(), expected.len(), "{vocab}: .inp and .out disagree on the case count");
+    assert_eq!(
+        texts.len(),
+        expected.len(),
+        "{vocab}: .inp and .out disagree on the case count"
+    );
     let mut failures = Vec::new();
     for (text, want) in texts.iter().zip(&expected) {
         let got = tok.encode_plain(text).unwrap();

@@ -77,8 +77,10 @@ impl ApiError {
             404 => "NOT_FOUND",
             405 => "METHOD_NOT_ALLOWED",
             409 => "ALREADY_EXISTS",
-            412 => "FAILED_PRECONDITION",
+            // 410 is what Calendar answers for an expired sync token: a precondition failed.
+            410 | 412 => "FAILED_PRECONDITION",
             429 => "RESOURCE_EXHAUSTED",
+            400..=499 => "FAILED_PRECONDITION",
             _ => "INTERNAL",
         }
     }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{run_script, Needle, Task};
 use crate::seed::{seeded_world, Scale};
-use crate::tools::{Profile, Toolkit};
+use crate::tools::{App, Profile, Toolkit};
 use crate::verifier::{evaluate, NeedleRef, Needles, Verdict};
 use crate::world::{users, Snapshot, World, WorldOptions};
 
@@ -16,16 +16,27 @@ pub struct TaskWorld {
     pub needles: Needles,
 }
 
-/// Inserts one needle through its app's seeder and returns the rows it created.
-fn insert_needle(world: &mut World, needle: &Needle) -> Result<Vec<NeedleRef>, String> {
-    // Each service's seeder will define its needle kinds; until then a needle is refused loudly.
-    let _ = world;
-    Err(format!(
-        "needle '{}': {} needles ({}) are not supported yet",
-        needle.role,
-        needle.app.name(),
-        needle.kind
-    ))
+/// Inserts one needle through its app's needle module and returns the rows it created.
+fn insert_needle(world: &mut World, user: &str, needle: &Needle) -> Result<Vec<NeedleRef>, String> {
+    let conn = world.conn();
+    let rows = match needle.app {
+        App::Calendar => {
+            crate::services::calendar::needles::insert(conn, user, &needle.kind, &needle.data)
+        }
+        other => Err(format!("{} needles are not supported yet", other.name())),
+    }
+    .map_err(|e| {
+        format!(
+            "needle '{}' ({} {}): {e}",
+            needle.role,
+            needle.app.name(),
+            needle.kind
+        )
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(collection, key)| NeedleRef { collection, key })
+        .collect())
 }
 
 /// Builds the initial world of `task`: seeded filler, then the needles; the action log starts empty.
@@ -51,7 +62,7 @@ pub fn build(task: &Task) -> Result<TaskWorld, String> {
     }
     let mut needles = Needles::new();
     for needle in &task.seed.needles {
-        let refs = insert_needle(&mut world, needle)?;
+        let refs = insert_needle(&mut world, &task.seed.user, needle)?;
         needles.entry(needle.role.clone()).or_default().extend(refs);
     }
     world.clear_action_log().map_err(|e| e.to_string())?;
