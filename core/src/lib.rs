@@ -5,6 +5,7 @@
 //! routes Google/Slack-shaped REST calls to the services; snapshots, state dumps, hashes and diffs
 //! make worlds cheap to reset and easy to verify.
 
+pub mod agent;
 pub mod chat;
 pub mod error;
 pub mod eval;

@@ -68,6 +68,12 @@ pub struct StepRecord {
     pub output: ToolOutput,
 }
 
+/// Resolves the `$from` expressions in `value` for step `step`, given the results of the steps
+/// before it.
+pub fn resolve_args(value: &Value, results: &[Value], step: usize) -> Result<Value, ScriptError> {
+    resolve(value, results, step)
+}
+
 fn resolve(value: &Value, results: &[Value], step: usize) -> Result<Value, ScriptError> {
     match value {
         Value::Object(map) if map.contains_key("$from") => {

@@ -1,0 +1,10 @@
+//! The agent runtime: model backends behind one trait, and the episode loop that runs a task with
+//! a model — prompt → model → parse → dispatch tools → … → verifier → reward and trajectory.
+
+mod episode;
+mod model;
+mod scripted;
+
+pub use episode::{run_episode, system_prompt, Episode, EpisodeConfig, StopReason};
+pub use model::{Model, ModelError, ModelReply, ModelRequest, Usage};
+pub use scripted::{OracleModel, ReplayModel};
