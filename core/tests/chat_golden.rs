@@ -54,16 +54,22 @@ fn conversations() -> Vec<Conversation> {
 }
 
 fn first_difference(a: &str, b: &str) -> String {
-    let i = a
-        .char_indices()
-        .zip(b.chars())
-        .find(|((_, x), y)| x != y)
-        .map_or(a.len().min(b.len()), |((i, _), _)| i);
-    let lo = a.floor_char_boundary(i.saturating_sub(60));
+    // Compare by chars so the excerpt never splits a UTF-8 sequence.
+    let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let i = ca
+        .iter()
+        .zip(&cb)
+        .position(|(x, y)| x != y)
+        .unwrap_or(ca.len().min(cb.len()));
+    let excerpt = |c: &[char]| -> String {
+        c[i.saturating_sub(60).min(c.len())..(i + 60).min(c.len())]
+            .iter()
+            .collect()
+    };
     format!(
-        "at byte {i}:\n    want …{:?}\n    got  …{:?}",
-        &a[lo..a.ceil_char_boundary((i + 60).min(a.len()))],
-        &b[b.floor_char_boundary(lo.min(b.len()))..b.ceil_char_boundary((i + 60).min(b.len()))]
+        "at char {i}:\n    want …{:?}\n    got  …{:?}",
+        excerpt(&ca),
+        excerpt(&cb)
     )
 }
 
@@ -72,14 +78,26 @@ fn check_family(family: &str, template: &ChatTemplate, tokenizer: Option<&ChatTo
     let golden: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let cases = golden["cases"].as_array().unwrap();
     let convs = conversations();
-    assert!(convs.len() >= 20 && cases.len() == convs.len(), "{family}: {} cases", cases.len());
+    assert!(
+        convs.len() >= 20 && cases.len() == convs.len(),
+        "{family}: {} cases",
+        cases.len()
+    );
     let mut failures = Vec::new();
     let mut token_checks = 0;
     for (conv, case) in convs.iter().zip(cases) {
         assert_eq!(case["name"], conv.name.as_str());
         // Parity of inputs: our typed messages give the templates exactly the reference dicts.
-        let ours: Vec<Value> = conv.messages.iter().map(Message::to_template_value).collect();
-        assert_eq!(ours, conv.raw_messages, "{}: template dicts differ", conv.name);
+        let ours: Vec<Value> = conv
+            .messages
+            .iter()
+            .map(Message::to_template_value)
+            .collect();
+        assert_eq!(
+            ours, conv.raw_messages,
+            "{}: template dicts differ",
+            conv.name
+        );
         let want = case["text"].as_str().unwrap();
         let got = match template.render(&conv.messages, &conv.tools, &conv.opts) {
             Ok(t) => t,
@@ -89,7 +107,11 @@ fn check_family(family: &str, template: &ChatTemplate, tokenizer: Option<&ChatTo
             }
         };
         if got != want {
-            failures.push(format!("{}: text {}", conv.name, first_difference(want, &got)));
+            failures.push(format!(
+                "{}: text {}",
+                conv.name,
+                first_difference(want, &got)
+            ));
             continue;
         }
         if let (Some(tok), Some(ids)) = (tokenizer, case.get("ids")) {
@@ -97,7 +119,11 @@ fn check_family(family: &str, template: &ChatTemplate, tokenizer: Option<&ChatTo
             let got_ids = tok.encode(&got).unwrap().ids;
             token_checks += 1;
             if got_ids != want_ids {
-                let i = want_ids.iter().zip(&got_ids).position(|(a, b)| a != b).unwrap_or(want_ids.len().min(got_ids.len()));
+                let i = want_ids
+                    .iter()
+                    .zip(&got_ids)
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(want_ids.len().min(got_ids.len()));
                 failures.push(format!(
                     "{}: token ids differ at {i}: want {:?} got {:?}",
                     conv.name,
@@ -107,9 +133,18 @@ fn check_family(family: &str, template: &ChatTemplate, tokenizer: Option<&ChatTo
             }
         }
     }
-    assert!(failures.is_empty(), "{family}: {} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{family}: {} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     if tokenizer.is_some() {
-        assert_eq!(token_checks, convs.len(), "{family}: every case has reference ids");
+        assert_eq!(
+            token_checks,
+            convs.len(),
+            "{family}: every case has reference ids"
+        );
     }
 }
 
@@ -119,43 +154,75 @@ fn qwen_tokenizer() -> ChatTokenizer {
 
 #[test]
 fn qwen2_5_golden() {
-    let t = ChatTemplate::from_jinja_file(&support::fixture("chat/templates/Qwen-Qwen2.5-7B-Instruct.jinja"), "", "<|im_end|>").unwrap();
+    let t = ChatTemplate::from_jinja_file(
+        &support::fixture("chat/templates/Qwen-Qwen2.5-7B-Instruct.jinja"),
+        "",
+        "<|im_end|>",
+    )
+    .unwrap();
     check_family("qwen2.5", &t, Some(&qwen_tokenizer()));
 }
 
 #[test]
 fn qwen3_golden() {
-    let t = ChatTemplate::from_tokenizer_config(&support::fixture("chat/qwen3/tokenizer_config.json")).unwrap();
+    let t =
+        ChatTemplate::from_tokenizer_config(&support::fixture("chat/qwen3/tokenizer_config.json"))
+            .unwrap();
     check_family("qwen3", &t, Some(&qwen_tokenizer()));
 }
 
 #[test]
 fn qwen3_5_golden() {
-    let t = ChatTemplate::from_jinja_file(&support::fixture("chat/templates/Qwen3.5-4B.jinja"), "", "<|im_end|>").unwrap();
+    let t = ChatTemplate::from_jinja_file(
+        &support::fixture("chat/templates/Qwen3.5-4B.jinja"),
+        "",
+        "<|im_end|>",
+    )
+    .unwrap();
     check_family("qwen3.5", &t, None);
 }
 
 #[test]
 fn gemma4_golden() {
-    let t = ChatTemplate::from_jinja_file(&support::fixture("chat/templates/google-gemma-4-31B-it.jinja"), "<bos>", "<eos>").unwrap();
+    let t = ChatTemplate::from_jinja_file(
+        &support::fixture("chat/templates/google-gemma-4-31B-it.jinja"),
+        "<bos>",
+        "<eos>",
+    )
+    .unwrap();
     let gguf = Gguf::open(&support::fixture("chat/vocab/ggml-vocab-gemma-4.gguf")).unwrap();
-    check_family("gemma4", &t, Some(&ChatTokenizer::from_gguf(&gguf).unwrap()));
+    check_family(
+        "gemma4",
+        &t,
+        Some(&ChatTokenizer::from_gguf(&gguf).unwrap()),
+    );
 }
 
 fn smollm2() -> Gguf {
-    Gguf::open(&support::fixture("chat/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")).unwrap()
+    Gguf::open(&support::fixture(
+        "chat/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+    ))
+    .unwrap()
 }
 
 #[test]
 fn smollm2_golden_shipped_template() {
     let gguf = smollm2();
     let t = ChatTemplate::from_gguf(&gguf).unwrap();
-    check_family("smollm2", &t, Some(&ChatTokenizer::from_gguf(&gguf).unwrap()));
+    check_family(
+        "smollm2",
+        &t,
+        Some(&ChatTokenizer::from_gguf(&gguf).unwrap()),
+    );
 }
 
 #[test]
 fn smollm2_golden_builtin_hermes_template() {
     let gguf = smollm2();
     let t = ChatTemplate::chatml_hermes().unwrap();
-    check_family("smollm2-hermes", &t, Some(&ChatTokenizer::from_gguf(&gguf).unwrap()));
+    check_family(
+        "smollm2-hermes",
+        &t,
+        Some(&ChatTokenizer::from_gguf(&gguf).unwrap()),
+    );
 }

@@ -9,11 +9,14 @@ mod support;
 use std::path::PathBuf;
 
 use env0_core::chat::mask::build_training_example;
-use env0_core::chat::{ChatTemplate, ChatTokenizer, Family, Gguf, Message, RenderOptions, Tool, TrainOn};
+use env0_core::chat::{
+    ChatTemplate, ChatTokenizer, Family, Gguf, Message, RenderOptions, Tool, TrainOn,
+};
 use serde_json::Value;
 
 fn conversations() -> Vec<(String, Vec<Message>, Vec<Tool>, RenderOptions)> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/chat/conversations.json");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/chat/conversations.json");
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     doc["conversations"]
         .as_array()
@@ -39,7 +42,9 @@ fn conversations() -> Vec<(String, Vec<Message>, Vec<Tool>, RenderOptions)> {
 fn inside_assistant_turn(family: Family, text: &str, p: usize) -> bool {
     let m = family.turn_markers();
     let before = &text[..p];
-    let Some(h) = before.rfind(m.header) else { return false };
+    let Some(h) = before.rfind(m.header) else {
+        return false;
+    };
     let body_start = h + m.header.len();
     if p < body_start {
         return false;
@@ -62,14 +67,26 @@ fn inside_assistant_turn(family: Family, text: &str, p: usize) -> bool {
     let rest = &text[p..];
     let next_header = rest.find(m.header).unwrap_or(usize::MAX);
     let next_yield = m.inline_tool_result.and_then(|(open, _)| rest.find(open));
-    [rest.find(m.end), next_yield].into_iter().flatten().any(|e| e < next_header)
+    [rest.find(m.end), next_yield]
+        .into_iter()
+        .flatten()
+        .any(|e| e < next_header)
 }
 
 fn check(family: Family, template: &ChatTemplate, tok: &ChatTokenizer) {
     let end_id = tok.token_to_id(family.turn_markers().end).unwrap();
     let mut trained_total = 0;
     for (name, messages, tools, opts) in conversations() {
-        let all = build_training_example(template, tok, family, &messages, &tools, &opts, TrainOn::AllAssistantTurns).unwrap();
+        let all = build_training_example(
+            template,
+            tok,
+            family,
+            &messages,
+            &tools,
+            &opts,
+            TrainOn::AllAssistantTurns,
+        )
+        .unwrap();
         assert_eq!(all.ids.len(), all.loss_mask.len());
         assert_eq!(all.ids, tok.encode(&all.text).unwrap().ids);
         let offsets = tok.encode(&all.text).unwrap().offsets;
@@ -88,30 +105,73 @@ fn check(family: Family, template: &ChatTemplate, tok: &ChatTokenizer) {
         }
         let has_assistant = messages.iter().any(Message::is_assistant);
         let trained = all.loss_mask.iter().filter(|&&t| t).count();
-        assert_eq!(trained > 0, has_assistant, "{family:?}/{name}: {trained} trained tokens");
+        assert_eq!(
+            trained > 0,
+            has_assistant,
+            "{family:?}/{name}: {trained} trained tokens"
+        );
         trained_total += trained;
 
         // Last turn only: a non-empty subset, all after the other turns.
-        let last = build_training_example(template, tok, family, &messages, &tools, &opts, TrainOn::LastAssistantTurn).unwrap();
-        assert!(last.loss_mask.iter().zip(&all.loss_mask).all(|(l, a)| !l || *a), "{family:?}/{name}");
+        let last = build_training_example(
+            template,
+            tok,
+            family,
+            &messages,
+            &tools,
+            &opts,
+            TrainOn::LastAssistantTurn,
+        )
+        .unwrap();
+        assert!(
+            last.loss_mask
+                .iter()
+                .zip(&all.loss_mask)
+                .all(|(l, a)| !l || *a),
+            "{family:?}/{name}"
+        );
         if has_assistant {
             let first_last = last.loss_mask.iter().position(|&t| t).unwrap();
             let last_all = all.loss_mask.iter().rposition(|&t| t).unwrap();
-            assert!(last.loss_mask[first_last..=last_all].iter().zip(&all.loss_mask[first_last..=last_all]).all(|(l, a)| l == a));
+            assert!(last.loss_mask[first_last..=last_all]
+                .iter()
+                .zip(&all.loss_mask[first_last..=last_all])
+                .all(|(l, a)| l == a));
         }
 
         // The generation prompt is never trained.
-        let gen_opts = RenderOptions { add_generation_prompt: true, ..opts.clone() };
-        let with_gen = build_training_example(template, tok, family, &messages, &tools, &gen_opts, TrainOn::AllAssistantTurns).unwrap();
-        assert!(with_gen.text.starts_with(&all.text), "{family:?}/{name}: generation prompt is not a suffix");
+        let gen_opts = RenderOptions {
+            add_generation_prompt: true,
+            ..opts.clone()
+        };
+        let with_gen = build_training_example(
+            template,
+            tok,
+            family,
+            &messages,
+            &tools,
+            &gen_opts,
+            TrainOn::AllAssistantTurns,
+        )
+        .unwrap();
+        assert!(
+            with_gen.text.starts_with(&all.text),
+            "{family:?}/{name}: generation prompt is not a suffix"
+        );
         let gen_offsets = tok.encode(&with_gen.text).unwrap().offsets;
         for (&trained, &(s, _)) in with_gen.loss_mask.iter().zip(&gen_offsets) {
             if s >= all.text.len() {
-                assert!(!trained, "{family:?}/{name}: generation prompt token at {s} trained");
+                assert!(
+                    !trained,
+                    "{family:?}/{name}: generation prompt token at {s} trained"
+                );
             }
         }
     }
-    assert!(trained_total > 100, "{family:?}: only {trained_total} trained tokens");
+    assert!(
+        trained_total > 100,
+        "{family:?}: only {trained_total} trained tokens"
+    );
 }
 
 fn qwen_tok() -> ChatTokenizer {
@@ -120,36 +180,66 @@ fn qwen_tok() -> ChatTokenizer {
 
 #[test]
 fn qwen2_5_mask() {
-    let t = ChatTemplate::from_jinja_file(&support::fixture("chat/templates/Qwen-Qwen2.5-7B-Instruct.jinja"), "", "<|im_end|>").unwrap();
+    let t = ChatTemplate::from_jinja_file(
+        &support::fixture("chat/templates/Qwen-Qwen2.5-7B-Instruct.jinja"),
+        "",
+        "<|im_end|>",
+    )
+    .unwrap();
     check(Family::Qwen2_5, &t, &qwen_tok());
 }
 
 #[test]
 fn qwen3_mask() {
-    let t = ChatTemplate::from_tokenizer_config(&support::fixture("chat/qwen3/tokenizer_config.json")).unwrap();
+    let t =
+        ChatTemplate::from_tokenizer_config(&support::fixture("chat/qwen3/tokenizer_config.json"))
+            .unwrap();
     check(Family::Qwen3, &t, &qwen_tok());
 }
 
 #[test]
 fn qwen3_5_mask() {
     // Qwen3.5's 248k vocab ships in no package; the Qwen3 tokenizer has the same ChatML specials.
-    let t = ChatTemplate::from_jinja_file(&support::fixture("chat/templates/Qwen3.5-4B.jinja"), "", "<|im_end|>").unwrap();
+    let t = ChatTemplate::from_jinja_file(
+        &support::fixture("chat/templates/Qwen3.5-4B.jinja"),
+        "",
+        "<|im_end|>",
+    )
+    .unwrap();
     check(Family::Qwen3_5, &t, &qwen_tok());
 }
 
 #[test]
 fn gemma4_mask() {
-    let t = ChatTemplate::from_jinja_file(&support::fixture("chat/templates/google-gemma-4-31B-it.jinja"), "<bos>", "<eos>").unwrap();
+    let t = ChatTemplate::from_jinja_file(
+        &support::fixture("chat/templates/google-gemma-4-31B-it.jinja"),
+        "<bos>",
+        "<eos>",
+    )
+    .unwrap();
     let gguf = Gguf::open(&support::fixture("chat/vocab/ggml-vocab-gemma-4.gguf")).unwrap();
-    check(Family::Gemma4, &t, &ChatTokenizer::from_gguf(&gguf).unwrap());
+    check(
+        Family::Gemma4,
+        &t,
+        &ChatTokenizer::from_gguf(&gguf).unwrap(),
+    );
 }
 
 #[test]
 fn smollm2_mask() {
-    let gguf = Gguf::open(&support::fixture("chat/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")).unwrap();
+    let gguf = Gguf::open(&support::fixture(
+        "chat/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+    ))
+    .unwrap();
     let tok = ChatTokenizer::from_gguf(&gguf).unwrap();
     assert_eq!(Family::from_gguf(&gguf), Some(Family::SmolLM2));
-    let t = Family::SmolLM2.choose_template(ChatTemplate::from_gguf(&gguf).ok()).unwrap();
+    let t = Family::SmolLM2
+        .choose_template(ChatTemplate::from_gguf(&gguf).ok())
+        .unwrap();
     check(Family::SmolLM2, &t, &tok);
-    check(Family::SmolLM2, &ChatTemplate::from_gguf(&gguf).unwrap(), &tok);
+    check(
+        Family::SmolLM2,
+        &ChatTemplate::from_gguf(&gguf).unwrap(),
+        &tok,
+    );
 }

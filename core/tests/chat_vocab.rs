@@ -11,8 +11,10 @@ fn check_vectors(vocab: &str) {
     let gguf_path = support::fixture(&format!("chat/vocab/{vocab}"));
     let gguf = Gguf::open(&gguf_path).expect("GGUF metadata");
     let tok = ChatTokenizer::from_gguf(&gguf).expect("tokenizer from GGUF");
-    let inp = std::fs::read_to_string(support::fixture(&format!("chat/vocab/{vocab}.inp"))).unwrap();
-    let out = std::fs::read_to_string(support::fixture(&format!("chat/vocab/{vocab}.out"))).unwrap();
+    let inp =
+        std::fs::read_to_string(support::fixture(&format!("chat/vocab/{vocab}.inp"))).unwrap();
+    let out =
+        std::fs::read_to_string(support::fixture(&format!("chat/vocab/{vocab}.out"))).unwrap();
     let mut texts: Vec<&str> = inp.split("\n__ggml_vocab_test__\n").collect();
     if texts.last() == Some(&"") {
         texts.pop();
@@ -21,7 +23,11 @@ fn check_vectors(vocab: &str) {
         .lines()
         .map(|l| l.split_whitespace().map(|t| t.parse().unwrap()).collect())
         .collect();
-    assert_eq!(texts.len(), expected.len(), "{vocab}: .inp and .out disagree on the case count");
+    assert_eq!(
+        texts.len(),
+        expected.len(),
+        "{vocab}: .inp and .out disagree on the case count"
+    );
     let mut failures = Vec::new();
     for (text, want) in texts.iter().zip(&expected) {
         let got = tok.encode_plain(text).unwrap();
@@ -56,4 +62,50 @@ fn llama_bpe_vectors() {
 #[test]
 fn gemma4_vectors() {
     check_vectors("ggml-vocab-gemma-4.gguf");
+}
+
+#[test]
+fn smollm2_chat_format_from_gguf() {
+    use env0_core::chat::{ChatFormat, ChatTemplate, Family, Message, ParseMode, RenderOptions};
+    let path = support::fixture("chat/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf");
+    let format = ChatFormat::from_gguf(&path, None).unwrap();
+    assert_eq!(format.family, Family::SmolLM2);
+    let msgs = [Message::user("What is the capital of France?")];
+    let prompt = format.prompt(&msgs, &[], None).unwrap();
+    let builtin = ChatTemplate::chatml_hermes().unwrap();
+    assert_eq!(
+        prompt.text,
+        builtin
+            .render(&msgs, &[], &RenderOptions::generation())
+            .unwrap()
+    );
+    assert_eq!(
+        prompt.text,
+        "<|im_start|>user\nWhat is the capital of France?<|im_end|>\n<|im_start|>assistant\n"
+    );
+    // <|im_start|> = 1, <|im_end|> = 2 in SmolLM2's vocabulary.
+    assert_eq!(prompt.ids.first(), Some(&1));
+    assert_eq!(prompt.ids.iter().filter(|&&t| t == 2).count(), 1);
+    assert_eq!(format.tokenizer.decode(&prompt.ids).unwrap(), prompt.text);
+    let parsed = format
+        .parse("The capital of France is Paris.", &[], ParseMode::Strict)
+        .unwrap();
+    assert_eq!(
+        parsed.into_message(),
+        Message::assistant("The capital of France is Paris.")
+    );
+}
+
+#[test]
+fn families_from_vocab_gguf_metadata() {
+    use env0_core::chat::Family;
+    let open = |f: &str| Gguf::open(&support::fixture(&format!("chat/vocab/{f}"))).unwrap();
+    assert_eq!(
+        Family::from_gguf(&open("ggml-vocab-gemma-4.gguf")),
+        Some(Family::Gemma4)
+    );
+    assert_eq!(
+        Family::from_gguf(&open("ggml-vocab-qwen2.gguf")),
+        Some(Family::Qwen2_5)
+    );
 }

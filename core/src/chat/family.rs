@@ -122,9 +122,17 @@ impl Family {
         let n = name.to_ascii_lowercase().replace(['_', ' '], "-");
         if n.contains("gemma-4") || n.contains("gemma4") {
             Some(Family::Gemma4)
-        } else if ["qwen3.5", "qwen3-5", "qwen35", "qwen3.6", "qwen3-6", "qwen36", "qwen3-coder"]
-            .iter()
-            .any(|k| n.contains(k))
+        } else if [
+            "qwen3.5",
+            "qwen3-5",
+            "qwen35",
+            "qwen3.6",
+            "qwen3-6",
+            "qwen36",
+            "qwen3-coder",
+        ]
+        .iter()
+        .any(|k| n.contains(k))
         {
             Some(Family::Qwen3_5)
         } else if n.contains("qwen3") {
@@ -148,9 +156,18 @@ impl Family {
             _ => None,
         };
         by_arch
-            .or_else(|| gguf.get_str("general.basename").and_then(Family::from_model_name))
-            .or_else(|| gguf.get_str("general.name").and_then(Family::from_model_name))
-            .or_else(|| gguf.get_str("tokenizer.chat_template").and_then(Family::from_template))
+            .or_else(|| {
+                gguf.get_str("general.basename")
+                    .and_then(Family::from_model_name)
+            })
+            .or_else(|| {
+                gguf.get_str("general.name")
+                    .and_then(Family::from_model_name)
+            })
+            .or_else(|| {
+                gguf.get_str("tokenizer.chat_template")
+                    .and_then(Family::from_template)
+            })
     }
 
     /// The template to render with: the model's own, unless it cannot show tools (SmolLM2's
@@ -158,10 +175,12 @@ impl Family {
     pub fn choose_template(self, shipped: Option<ChatTemplate>) -> Result<ChatTemplate> {
         match shipped {
             Some(t) if t.source().contains("tool") => Ok(t),
-            _ if matches!(self, Family::Gemma4 | Family::Qwen3_5) => Err(super::error::ChatError::Config(format!(
-                "{} needs its own chat template (no built-in)",
-                self.name()
-            ))),
+            _ if matches!(self, Family::Gemma4 | Family::Qwen3_5) => {
+                Err(super::error::ChatError::Config(format!(
+                    "{} needs its own chat template (no built-in)",
+                    self.name()
+                )))
+            }
             _ => ChatTemplate::chatml_hermes(),
         }
     }
@@ -173,19 +192,43 @@ mod tests {
 
     #[test]
     fn detects_from_names() {
-        assert_eq!(Family::from_model_name("Qwen3-4B-Instruct-2507-Q4_K_M.gguf"), Some(Family::Qwen3));
-        assert_eq!(Family::from_model_name("Qwen/Qwen3.5-4B"), Some(Family::Qwen3_5));
-        assert_eq!(Family::from_model_name("google/gemma-4-E4B-it"), Some(Family::Gemma4));
-        assert_eq!(Family::from_model_name("SmolLM2-135M-Instruct.Q4_1.gguf"), Some(Family::SmolLM2));
-        assert_eq!(Family::from_model_name("Qwen2.5-0.5B-Instruct"), Some(Family::Qwen2_5));
+        assert_eq!(
+            Family::from_model_name("Qwen3-4B-Instruct-2507-Q4_K_M.gguf"),
+            Some(Family::Qwen3)
+        );
+        assert_eq!(
+            Family::from_model_name("Qwen/Qwen3.5-4B"),
+            Some(Family::Qwen3_5)
+        );
+        assert_eq!(
+            Family::from_model_name("google/gemma-4-E4B-it"),
+            Some(Family::Gemma4)
+        );
+        assert_eq!(
+            Family::from_model_name("SmolLM2-135M-Instruct.Q4_1.gguf"),
+            Some(Family::SmolLM2)
+        );
+        assert_eq!(
+            Family::from_model_name("Qwen2.5-0.5B-Instruct"),
+            Some(Family::Qwen2_5)
+        );
         assert_eq!(Family::from_model_name("llama-3"), None);
     }
 
     #[test]
     fn detects_from_templates() {
-        assert_eq!(Family::from_template(super::super::CHATML_HERMES), Some(Family::ChatML));
-        assert_eq!(Family::from_template("<|im_start|>{{x}}"), Some(Family::ChatML));
-        assert_eq!(Family::from_template("<|turn>model <|tool_call>"), Some(Family::Gemma4));
+        assert_eq!(
+            Family::from_template(super::super::CHATML_HERMES),
+            Some(Family::ChatML)
+        );
+        assert_eq!(
+            Family::from_template("<|im_start|>{{x}}"),
+            Some(Family::ChatML)
+        );
+        assert_eq!(
+            Family::from_template("<|turn>model <|tool_call>"),
+            Some(Family::Gemma4)
+        );
         assert_eq!(Family::from_template("{{ x }}"), None);
     }
 }

@@ -170,14 +170,19 @@ impl Gguf {
             .and_then(GgufValue::as_array)
             .ok_or_else(|| ChatError::Gguf(format!("missing array {key}")))?;
         arr.iter()
-            .map(|v| v.as_str().ok_or_else(|| ChatError::Gguf(format!("{key}: not a string array"))))
+            .map(|v| {
+                v.as_str()
+                    .ok_or_else(|| ChatError::Gguf(format!("{key}: not a string array")))
+            })
             .collect()
     }
 
     /// The text of token `id` from `tokenizer.ggml.tokens`.
     pub fn token_text(&self, id: u64) -> Option<String> {
         let arr = self.get("tokenizer.ggml.tokens")?.as_array()?;
-        arr.get(usize::try_from(id).ok()?)?.as_str().map(str::to_owned)
+        arr.get(usize::try_from(id).ok()?)?
+            .as_str()
+            .map(str::to_owned)
     }
 }
 
@@ -217,7 +222,8 @@ impl<R: Read> Reader<R> {
         let mut buf = vec![0u8; n as usize];
         self.fill(&mut buf)?;
         // Tokens of byte-level vocabularies are valid UTF-8; anything else is kept lossily.
-        Ok(String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+        Ok(String::from_utf8(buf)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
     fn value(&mut self, ty: u32, depth: usize) -> std::result::Result<GgufValue, String> {
@@ -244,7 +250,7 @@ impl<R: Read> Reader<R> {
                 let min_size = match elem {
                     0 | 1 | 7 => 1,
                     2 | 3 => 2,
-                    4 | 5 | 6 => 4,
+                    4..=6 => 4,
                     8..=12 => 8,
                     _ => return Err(format!("unknown array element type {elem}")),
                 };
@@ -305,12 +311,18 @@ pub(crate) mod tests {
 
     #[test]
     fn rejects_corrupt_files_without_panicking() {
-        let good = tiny_gguf(&[("general.architecture", "llama"), ("tokenizer.chat_template", "{{x}}")]);
+        let good = tiny_gguf(&[
+            ("general.architecture", "llama"),
+            ("tokenizer.chat_template", "{{x}}"),
+        ]);
         assert!(Gguf::from_bytes(b"GGML").is_err());
         assert!(Gguf::from_bytes(&[]).is_err());
         // Every truncation and every single-byte corruption is an error or a valid parse.
         for cut in 0..good.len() {
-            assert!(Gguf::from_bytes(&good[..cut]).is_err(), "truncated at {cut}");
+            assert!(
+                Gguf::from_bytes(&good[..cut]).is_err(),
+                "truncated at {cut}"
+            );
         }
         for i in 0..good.len() {
             for v in [0u8, 0xff, 0x7f] {

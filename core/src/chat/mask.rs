@@ -38,7 +38,9 @@ pub fn assistant_spans(family: Family, text: &str) -> Vec<Range<usize>> {
     while let Some(found) = text[pos..].find(markers.header) {
         let start = pos + found + markers.header.len();
         let next_header = text[start..].find(markers.header).map(|i| start + i);
-        let end_found = text[start..].find(markers.end).map(|i| start + i + markers.end.len());
+        let end_found = text[start..]
+            .find(markers.end)
+            .map(|i| start + i + markers.end.len());
         // A turn is closed by its end marker, unless another header comes first.
         let mut end = match (end_found, next_header) {
             (Some(e), Some(h)) if e > h => None,
@@ -137,15 +139,25 @@ mod tests {
         let text = "<bos><|turn>user\nq<turn|>\n<|turn>model\n<|tool_call>call:f{}<tool_call|><|tool_response>response:f{value:1}<tool_response|>done<turn|>\n<|turn>model\n";
         let spans = assistant_spans(Family::Gemma4, text);
         let parts: Vec<&str> = spans.iter().map(|s| &text[s.clone()]).collect();
-        assert_eq!(parts, ["<|tool_call>call:f{}<tool_call|><|tool_response>", "done<turn|>"]);
+        assert_eq!(
+            parts,
+            [
+                "<|tool_call>call:f{}<tool_call|><|tool_response>",
+                "done<turn|>"
+            ]
+        );
         let yielded = "<|turn>model\n<|tool_call>call:f{}<tool_call|><|tool_response>";
         let spans = assistant_spans(Family::Gemma4, yielded);
-        assert_eq!(&yielded[spans[0].clone()], "<|tool_call>call:f{}<tool_call|><|tool_response>");
+        assert_eq!(
+            &yielded[spans[0].clone()],
+            "<|tool_call>call:f{}<tool_call|><|tool_response>"
+        );
     }
 
     #[test]
     fn tokens_starting_in_spans_are_trained() {
-        let mask = mask_tokens(&[(0, 2), (2, 5), (5, 6), (6, 6)], &[2..6]);
-        assert_eq!(mask, [false, true, true, false]);
+        let spans = vec![2..6, 9..10];
+        let mask = mask_tokens(&[(0, 2), (2, 5), (5, 6), (6, 6), (9, 10)], &spans);
+        assert_eq!(mask, [false, true, true, false, true]);
     }
 }

@@ -127,7 +127,12 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     /// In tolerant mode records the repair; in strict mode fails with `message` at `offset`.
-    pub fn repair(&mut self, repair: Repair, offset: usize, message: &str) -> Result<(), ParseError> {
+    pub fn repair(
+        &mut self,
+        repair: Repair,
+        offset: usize,
+        message: &str,
+    ) -> Result<(), ParseError> {
         match self.mode {
             ParseMode::Tolerant => {
                 self.repairs.push(repair);
@@ -144,7 +149,10 @@ impl Ctx {
 
 /// Splits `<think>…</think>` reasoning off the front. The think block may lack its opening tag
 /// (the generation prompt ended with `<think>\n`). Returns (reasoning, rest, rest's offset).
-fn split_think<'a>(text: &'a str, ctx: &mut Ctx) -> Result<(Option<String>, &'a str, usize), ParseError> {
+fn split_think<'a>(
+    text: &'a str,
+    ctx: &mut Ctx,
+) -> Result<(Option<String>, &'a str, usize), ParseError> {
     const OPEN: &str = "<think>";
     const CLOSE: &str = "</think>";
     if let Some(close) = text.find(CLOSE) {
@@ -154,7 +162,11 @@ fn split_think<'a>(text: &'a str, ctx: &mut Ctx) -> Result<(Option<String>, &'a 
             None => before,
         };
         let rest_start = close + CLOSE.len();
-        return Ok((Some(inner.trim().to_owned()), &text[rest_start..], rest_start));
+        return Ok((
+            Some(inner.trim().to_owned()),
+            &text[rest_start..],
+            rest_start,
+        ));
     }
     if let Some(open) = text.find(OPEN) {
         if !text[..open].trim().is_empty() {
@@ -167,7 +179,11 @@ fn split_think<'a>(text: &'a str, ctx: &mut Ctx) -> Result<(Option<String>, &'a 
         let end = text[body_start..]
             .find("<tool_call>")
             .map_or(text.len(), |i| body_start + i);
-        return Ok((Some(text[body_start..end].trim().to_owned()), &text[end..], end));
+        return Ok((
+            Some(text[body_start..end].trim().to_owned()),
+            &text[end..],
+            end,
+        ));
     }
     Ok((None, text, 0))
 }
@@ -194,15 +210,25 @@ pub(crate) fn call_from_object(
     let args = match obj.remove("arguments") {
         Some(a) => a,
         None => {
-            let alt = ["parameters", "args", "input"].iter().find_map(|k| obj.remove(*k));
-            ctx.repair(Repair::ArgumentsKey, offset, "tool call has no \"arguments\"")?;
+            let alt = ["parameters", "args", "input"]
+                .iter()
+                .find_map(|k| obj.remove(*k));
+            ctx.repair(
+                Repair::ArgumentsKey,
+                offset,
+                "tool call has no \"arguments\"",
+            )?;
             alt.unwrap_or_else(|| Value::Object(Map::new()))
         }
     };
     let args = match args {
         Value::Object(_) => args,
         Value::String(s) => {
-            ctx.repair(Repair::ArgumentsAsString, offset, "\"arguments\" is a string, not an object")?;
+            ctx.repair(
+                Repair::ArgumentsAsString,
+                offset,
+                "\"arguments\" is a string, not an object",
+            )?;
             match serde_json::from_str::<Value>(&s) {
                 Ok(v @ Value::Object(_)) => v,
                 _ => {

@@ -105,12 +105,20 @@ impl ChatTemplate {
                 .find(|t| t.get("name").and_then(|n| n.as_str()) == Some("default"))
                 .and_then(|t| t.get("template")?.as_str().map(str::to_owned))
                 .ok_or_else(|| ChatError::Config("no default chat_template in list".into()))?,
-            _ => return Err(ChatError::Config("tokenizer_config.json has no chat_template".into())),
+            _ => {
+                return Err(ChatError::Config(
+                    "tokenizer_config.json has no chat_template".into(),
+                ))
+            }
         };
         let token = |key: &str| -> String {
             match cfg.get(key) {
                 Some(serde_json::Value::String(s)) => s.clone(),
-                Some(v) => v.get("content").and_then(|c| c.as_str()).unwrap_or("").to_owned(),
+                Some(v) => v
+                    .get("content")
+                    .and_then(|c| c.as_str())
+                    .unwrap_or("")
+                    .to_owned(),
                 None => String::new(),
             }
         };
@@ -140,8 +148,14 @@ impl ChatTemplate {
     }
 
     /// Renders a conversation like `tokenizer.apply_chat_template(messages, tools=…, tokenize=False)`.
-    pub fn render(&self, messages: &[Message], tools: &[Tool], opts: &RenderOptions) -> Result<String> {
-        let msgs: Vec<serde_json::Value> = messages.iter().map(Message::to_template_value).collect();
+    pub fn render(
+        &self,
+        messages: &[Message],
+        tools: &[Tool],
+        opts: &RenderOptions,
+    ) -> Result<String> {
+        let msgs: Vec<serde_json::Value> =
+            messages.iter().map(Message::to_template_value).collect();
         self.render_values(&msgs, tools, opts)
     }
 
@@ -153,13 +167,19 @@ impl ChatTemplate {
         opts: &RenderOptions,
     ) -> Result<String> {
         let mut ctx = opts.extra.clone();
-        ctx.insert("messages".into(), serde_json::Value::Array(messages.to_vec()));
+        ctx.insert(
+            "messages".into(),
+            serde_json::Value::Array(messages.to_vec()),
+        );
         if !tools.is_empty() {
             let tools = serde_json::to_value(tools)
                 .map_err(|e| ChatError::Template(format!("tools: {e}")))?;
             ctx.insert("tools".into(), tools);
         }
-        ctx.insert("add_generation_prompt".into(), opts.add_generation_prompt.into());
+        ctx.insert(
+            "add_generation_prompt".into(),
+            opts.add_generation_prompt.into(),
+        );
         if let Some(t) = opts.enable_thinking {
             ctx.insert("enable_thinking".into(), t.into());
         }
@@ -197,9 +217,15 @@ pub fn hf_environment() -> Environment<'static> {
 }
 
 /// Prints values as Python's `str()` would (`True`, `None`), which is what jinja2 does.
-fn python_formatter(out: &mut minijinja::Output, state: &State, value: &Value) -> std::result::Result<(), minijinja::Error> {
+fn python_formatter(
+    out: &mut minijinja::Output,
+    state: &State,
+    value: &Value,
+) -> std::result::Result<(), minijinja::Error> {
     match value.kind() {
-        ValueKind::Bool | ValueKind::None => out.write_str(&python_str(value)).map_err(minijinja::Error::from),
+        ValueKind::Bool | ValueKind::None => out
+            .write_str(&python_str(value))
+            .map_err(minijinja::Error::from),
         _ => minijinja::escape_formatter(out, state, value),
     }
 }
@@ -225,7 +251,11 @@ fn python_repr(value: &Value) -> String {
     match value.kind() {
         ValueKind::String => {
             let s = value.as_str().unwrap_or_default();
-            let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+            let quote = if s.contains('\'') && !s.contains('"') {
+                '"'
+            } else {
+                '\''
+            };
             let mut out = String::new();
             out.push(quote);
             for c in s.chars() {
@@ -349,7 +379,9 @@ fn write_json(out: &mut String, value: &Value, style: &JsonStyle, level: usize) 
         ValueKind::Undefined | ValueKind::None => out.push_str("null"),
         ValueKind::Bool => out.push_str(if value.is_true() { "true" } else { "false" }),
         ValueKind::Number => out.push_str(&python_number(value)),
-        ValueKind::String => write_json_str(out, value.as_str().unwrap_or_default(), style.ensure_ascii),
+        ValueKind::String => {
+            write_json_str(out, value.as_str().unwrap_or_default(), style.ensure_ascii)
+        }
         ValueKind::Seq | ValueKind::Iterable => {
             let items: Vec<Value> = value.try_iter().map(|it| it.collect()).unwrap_or_default();
             if items.is_empty() {
@@ -436,7 +468,10 @@ fn strftime_now(state: &State, format: String) -> std::result::Result<Value, min
         .unwrap_or_else(Utc::now);
     let mut out = String::new();
     write!(out, "{}", now.format(&format)).map_err(|_| {
-        minijinja::Error::new(ErrorKind::InvalidOperation, format!("bad strftime format {format:?}"))
+        minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            format!("bad strftime format {format:?}"),
+        )
     })?;
     Ok(Value::from(out))
 }
@@ -447,7 +482,8 @@ mod tests {
 
     fn render(src: &str, ctx: serde_json::Value) -> String {
         let mut env = hf_environment();
-        env.add_template_owned("t", src.to_owned()).expect("compile");
+        env.add_template_owned("t", src.to_owned())
+            .expect("compile");
         env.get_template("t")
             .expect("get")
             .render(Value::from_serialize(&ctx))
@@ -461,13 +497,19 @@ mod tests {
             serde_json::json!({"x": {"a": [1, 2.5, true, null], "b": "é\"\n<>"}}),
         );
         assert_eq!(out, "{\"a\": [1, 2.5, true, null], \"b\": \"é\\\"\\n<>\"}");
-        let out = render("{{ x | tojson(indent=2) }}", serde_json::json!({"x": {"a": [1]}}));
+        let out = render(
+            "{{ x | tojson(indent=2) }}",
+            serde_json::json!({"x": {"a": [1]}}),
+        );
         assert_eq!(out, "{\n  \"a\": [\n    1\n  ]\n}");
     }
 
     #[test]
     fn python_printing_of_bools_and_none() {
-        let out = render("{{ t }} {{ n }} {{ t | string }} {{ f }}", serde_json::json!({"t": true, "n": null, "f": 1.0}));
+        let out = render(
+            "{{ t }} {{ n }} {{ t | string }} {{ f }}",
+            serde_json::json!({"t": true, "n": null, "f": 1.0}),
+        );
         assert_eq!(out, "True None True 1.0");
     }
 
@@ -481,17 +523,28 @@ mod tests {
 
     #[test]
     fn pycompat_and_raise() {
-        let out = render("{{ s.strip().startswith('a') }}|{{ s.split('b')[0] }}", serde_json::json!({"s": " abc "}));
+        let out = render(
+            "{{ s.strip().startswith('a') }}|{{ s.split('b')[0] }}",
+            serde_json::json!({"s": " abc "}),
+        );
         assert_eq!(out, "True| a");
         let mut env = hf_environment();
-        env.add_template_owned("t", "{{ raise_exception('boom') }}".to_owned()).expect("compile");
-        let err = env.get_template("t").expect("get").render(()).expect_err("raises");
+        env.add_template_owned("t", "{{ raise_exception('boom') }}".to_owned())
+            .expect("compile");
+        let err = env
+            .get_template("t")
+            .expect("get")
+            .render(())
+            .expect_err("raises");
         assert!(err.to_string().contains("boom"));
     }
 
     #[test]
     fn strftime_now_uses_frozen_time() {
-        let out = render("{{ strftime_now('%d %b %Y') }}", serde_json::json!({"__env0_now": 1_700_000_000}));
+        let out = render(
+            "{{ strftime_now('%d %b %Y') }}",
+            serde_json::json!({"__env0_now": 1_700_000_000}),
+        );
         assert_eq!(out, "14 Nov 2023");
     }
 
@@ -501,6 +554,9 @@ mod tests {
         let out = t
             .render(&[Message::user("hi")], &[], &RenderOptions::generation())
             .expect("render");
-        assert_eq!(out, "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n");
+        assert_eq!(
+            out,
+            "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n"
+        );
     }
 }

@@ -14,7 +14,9 @@ use tokenizers::pre_tokenizers::byte_level::ByteLevel;
 use tokenizers::pre_tokenizers::sequence::Sequence;
 use tokenizers::pre_tokenizers::split::{Split, SplitPattern};
 use tokenizers::pre_tokenizers::PreTokenizerWrapper;
-use tokenizers::{AddedToken, DecoderWrapper, NormalizerWrapper, SplitDelimiterBehavior, Tokenizer};
+use tokenizers::{
+    AddedToken, DecoderWrapper, NormalizerWrapper, SplitDelimiterBehavior, Tokenizer,
+};
 
 use super::error::{ChatError, Result};
 use super::gguf::Gguf;
@@ -71,13 +73,17 @@ impl ChatTokenizer {
             .ok_or_else(|| ChatError::Gguf("no tokenizer.ggml.model".into()))?;
         let tokens = gguf.string_array("tokenizer.ggml.tokens")?;
         let merges = gguf.string_array("tokenizer.ggml.merges")?;
-        let types: Vec<i64> = match gguf.get("tokenizer.ggml.token_type").and_then(|v| v.as_array()) {
+        let types: Vec<i64> = match gguf
+            .get("tokenizer.ggml.token_type")
+            .and_then(|v| v.as_array())
+        {
             Some(arr) => arr.iter().map(|v| v.as_i64().unwrap_or(1)).collect(),
             None => vec![1; tokens.len()],
         };
         let mut vocab = Vocab::default();
         for (id, tok) in tokens.iter().enumerate() {
-            let id = u32::try_from(id).map_err(|_| ChatError::Gguf("vocabulary too large".into()))?;
+            let id =
+                u32::try_from(id).map_err(|_| ChatError::Gguf("vocabulary too large".into()))?;
             vocab.insert((*tok).to_owned(), id);
         }
         let merges = merges
@@ -100,11 +106,17 @@ impl ChatTokenizer {
                     .map_err(tk_err)?;
                 let mut steps = Vec::new();
                 for re in regexes {
-                    let split = Split::new(SplitPattern::Regex(re.to_owned()), SplitDelimiterBehavior::Isolated, false)
-                        .map_err(tk_err)?;
+                    let split = Split::new(
+                        SplitPattern::Regex(re.to_owned()),
+                        SplitDelimiterBehavior::Isolated,
+                        false,
+                    )
+                    .map_err(tk_err)?;
                     steps.push(PreTokenizerWrapper::Split(split));
                 }
-                steps.push(PreTokenizerWrapper::ByteLevel(ByteLevel::new(false, false, false)));
+                steps.push(PreTokenizerWrapper::ByteLevel(ByteLevel::new(
+                    false, false, false,
+                )));
                 let mut t = Tokenizer::new(bpe);
                 t.with_pre_tokenizer(Some(Sequence::new(steps)));
                 t.with_decoder(Some(ByteLevelDecoder::default()));
@@ -125,7 +137,9 @@ impl ChatTokenizer {
                 )
                 .map_err(tk_err)?;
                 let mut t = Tokenizer::new(bpe);
-                t.with_normalizer(Some(NormalizerWrapper::Replace(Replace::new(" ", "\u{2581}").map_err(tk_err)?)));
+                t.with_normalizer(Some(NormalizerWrapper::Replace(
+                    Replace::new(" ", "\u{2581}").map_err(tk_err)?,
+                )));
                 t.with_pre_tokenizer(Some(split));
                 t.with_decoder(Some(DecoderSequence::new(vec![
                     DecoderWrapper::Replace(Replace::new("\u{2581}", " ").map_err(tk_err)?),
@@ -146,8 +160,12 @@ impl ChatTokenizer {
         let mut user = Vec::new();
         for (tok, ty) in tokens.iter().zip(types.iter()) {
             match *ty {
-                TOKEN_CONTROL => special.push(AddedToken::from((*tok).to_owned(), true).normalized(false)),
-                TOKEN_USER_DEFINED => user.push(AddedToken::from((*tok).to_owned(), false).normalized(false)),
+                TOKEN_CONTROL => {
+                    special.push(AddedToken::from((*tok).to_owned(), true).normalized(false))
+                }
+                TOKEN_USER_DEFINED => {
+                    user.push(AddedToken::from((*tok).to_owned(), false).normalized(false))
+                }
                 _ => {}
             }
         }
@@ -173,7 +191,9 @@ impl ChatTokenizer {
     pub fn encode_plain(&self, text: &str) -> Result<Vec<u32>> {
         let mut t = self.inner.clone();
         t.set_encode_special_tokens(true);
-        let enc = t.encode(text, false).map_err(|e| ChatError::Tokenizer(e.to_string()))?;
+        let enc = t
+            .encode(text, false)
+            .map_err(|e| ChatError::Tokenizer(e.to_string()))?;
         Ok(enc.get_ids().to_vec())
     }
 
@@ -195,7 +215,8 @@ impl ChatTokenizer {
 /// llama.cpp's pre-tokenizer regexes per `tokenizer.ggml.pre` (src/llama-vocab.cpp), applied one
 /// after the other, and whether whole words found in the vocabulary skip the merges.
 fn bpe_pre_tokenizer(pre: &str) -> Result<(Vec<&'static str>, bool)> {
-    const GPT2: &str = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)";
+    const GPT2: &str =
+        "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)";
     Ok(match pre {
         "llama3" | "llama-bpe" | "llama-v3" => (
             vec!["(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"],

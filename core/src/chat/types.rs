@@ -213,7 +213,11 @@ pub struct FunctionDef {
 }
 
 impl Tool {
-    pub fn function(name: impl Into<String>, description: impl Into<String>, parameters: Value) -> Self {
+    pub fn function(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        parameters: Value,
+    ) -> Self {
         Tool {
             kind: function_type(),
             function: FunctionDef {
@@ -238,12 +242,19 @@ mod tests {
     fn openai_wire_shape_round_trips() {
         let m = Message::assistant_calls(
             None,
-            vec![ToolCall::new("c1", "send", serde_json::json!({"to": "a@b.c"}))],
+            vec![ToolCall::new(
+                "c1",
+                "send",
+                serde_json::json!({"to": "a@b.c"}),
+            )],
         );
         let wire = serde_json::to_value(&m).expect("serialise");
         assert_eq!(wire["role"], "assistant");
         assert_eq!(wire["tool_calls"][0]["type"], "function");
-        assert_eq!(wire["tool_calls"][0]["function"]["arguments"], "{\"to\":\"a@b.c\"}");
+        assert_eq!(
+            wire["tool_calls"][0]["function"]["arguments"],
+            "{\"to\":\"a@b.c\"}"
+        );
         let back: Message = serde_json::from_value(wire).expect("deserialise");
         assert_eq!(back, m);
     }

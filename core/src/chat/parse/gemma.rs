@@ -14,7 +14,10 @@ const THOUGHT_CLOSE: &str = "<channel|>";
 /// Markers that end a model turn; not part of the content.
 const STOPS: [&str; 3] = ["<|tool_response>", "<turn|>", "<eos>"];
 
-pub(super) fn parse(text: &str, ctx: &mut Ctx) -> Result<(Option<String>, String, Vec<ToolCall>), ParseError> {
+pub(super) fn parse(
+    text: &str,
+    ctx: &mut Ctx,
+) -> Result<(Option<String>, String, Vec<ToolCall>), ParseError> {
     let mut reasoning: Option<String> = None;
     let mut content = String::new();
     let mut calls = Vec::new();
@@ -30,8 +33,14 @@ pub(super) fn parse(text: &str, ctx: &mut Ctx) -> Result<(Option<String>, String
                 let (end, next) = match text[start..].find(THOUGHT_CLOSE) {
                     Some(i) => (start + i, start + i + THOUGHT_CLOSE.len()),
                     None => {
-                        ctx.repair(Repair::UnclosedTag, text.len(), "<|channel> is never closed")?;
-                        let end = text[start..].find(CALL_OPEN).map_or(text.len(), |i| start + i);
+                        ctx.repair(
+                            Repair::UnclosedTag,
+                            text.len(),
+                            "<|channel> is never closed",
+                        )?;
+                        let end = text[start..]
+                            .find(CALL_OPEN)
+                            .map_or(text.len(), |i| start + i);
                         (end, end)
                     }
                 };
@@ -74,7 +83,11 @@ pub(super) fn parse(text: &str, ctx: &mut Ctx) -> Result<(Option<String>, String
             content = &content[..i];
         }
     }
-    Ok((reasoning.filter(|r| !r.is_empty()), content.trim().to_owned(), calls))
+    Ok((
+        reasoning.filter(|r| !r.is_empty()),
+        content.trim().to_owned(),
+        calls,
+    ))
 }
 
 fn parse_call(body: &str, base: usize, ctx: &mut Ctx) -> Result<ToolCall, ParseError> {
@@ -96,6 +109,7 @@ fn parse_call(body: &str, base: usize, ctx: &mut Ctx) -> Result<ToolCall, ParseE
         pos: 0,
         base: args_base,
         ctx,
+        depth: 0,
     };
     let args = p.object()?;
     p.skip_ws();
@@ -105,11 +119,15 @@ fn parse_call(body: &str, base: usize, ctx: &mut Ctx) -> Result<ToolCall, ParseE
     Ok(ToolCall::new("", name, Value::Object(args)))
 }
 
+/// Deepest nesting of `{…}` / `[…]` accepted (model output is untrusted; no stack overflows).
+const MAX_DEPTH: usize = 64;
+
 struct Parser<'a, 'c> {
     s: &'a str,
     pos: usize,
     base: usize,
     ctx: &'c mut Ctx,
+    depth: usize,
 }
 
 impl Parser<'_, '_> {
@@ -146,7 +164,11 @@ impl Parser<'_, '_> {
                 return Ok(map);
             }
             if self.pos >= self.s.len() {
-                self.ctx.repair(Repair::MissingClosingBrace, self.base + self.pos, "missing }")?;
+                self.ctx.repair(
+                    Repair::MissingClosingBrace,
+                    self.base + self.pos,
+                    "missing }",
+                )?;
                 return Ok(map);
             }
             let key = self.key()?;
@@ -161,7 +183,11 @@ impl Parser<'_, '_> {
             if self.eat(",") {
                 self.skip_ws();
                 if self.rest().starts_with('}') {
-                    self.ctx.repair(Repair::TrailingComma, self.base + self.pos, "trailing comma")?;
+                    self.ctx.repair(
+                        Repair::TrailingComma,
+                        self.base + self.pos,
+                        "trailing comma",
+                    )?;
                 }
                 continue;
             }
@@ -169,7 +195,11 @@ impl Parser<'_, '_> {
                 return Ok(map);
             }
             if self.pos >= self.s.len() {
-                self.ctx.repair(Repair::MissingClosingBrace, self.base + self.pos, "missing }")?;
+                self.ctx.repair(
+                    Repair::MissingClosingBrace,
+                    self.base + self.pos,
+                    "missing }",
+                )?;
                 return Ok(map);
             }
             return Err(self.err("expected , or }"));
@@ -182,7 +212,8 @@ impl Parser<'_, '_> {
             return self.quoted();
         }
         if self.rest().starts_with('"') {
-            self.ctx.repair(Repair::GemmaQuotes, self.base + self.pos, "JSON-quoted key")?;
+            self.ctx
+                .repair(Repair::GemmaQuotes, self.base + self.pos, "JSON-quoted key")?;
             return self.json_string();
         }
         let r = &s[self.pos..];
@@ -205,7 +236,11 @@ impl Parser<'_, '_> {
                 Ok(self.s[start..start + i].to_owned())
             }
             None => {
-                self.ctx.repair(Repair::UnclosedTag, self.base + self.s.len(), "<|\"|> string never closed")?;
+                self.ctx.repair(
+                    Repair::UnclosedTag,
+                    self.base + self.s.len(),
+                    "<|\"|> string never closed",
+                )?;
                 self.pos = self.s.len();
                 Ok(self.s[start..].to_owned())
             }
@@ -225,13 +260,27 @@ impl Parser<'_, '_> {
     }
 
     fn value(&mut self) -> Result<Value, ParseError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.err("arguments nested too deeply"));
+        }
+        self.depth += 1;
+        let v = self.value_inner();
+        self.depth -= 1;
+        v
+    }
+
+    fn value_inner(&mut self) -> Result<Value, ParseError> {
         let s = self.s;
         let r = &s[self.pos..];
         if r.starts_with(QUOTE) {
             return self.quoted().map(Value::String);
         }
         if r.starts_with('"') {
-            self.ctx.repair(Repair::GemmaQuotes, self.base + self.pos, "JSON-quoted string")?;
+            self.ctx.repair(
+                Repair::GemmaQuotes,
+                self.base + self.pos,
+                "JSON-quoted string",
+            )?;
             return self.json_string().map(Value::String);
         }
         if r.starts_with('{') {
@@ -246,7 +295,11 @@ impl Parser<'_, '_> {
                     return Ok(Value::Array(items));
                 }
                 if self.pos >= self.s.len() {
-                    self.ctx.repair(Repair::MissingClosingBrace, self.base + self.pos, "missing ]")?;
+                    self.ctx.repair(
+                        Repair::MissingClosingBrace,
+                        self.base + self.pos,
+                        "missing ]",
+                    )?;
                     return Ok(Value::Array(items));
                 }
                 items.push(self.value()?);
@@ -258,7 +311,11 @@ impl Parser<'_, '_> {
                     return Ok(Value::Array(items));
                 }
                 if self.pos >= self.s.len() {
-                    self.ctx.repair(Repair::MissingClosingBrace, self.base + self.pos, "missing ]")?;
+                    self.ctx.repair(
+                        Repair::MissingClosingBrace,
+                        self.base + self.pos,
+                        "missing ]",
+                    )?;
                     return Ok(Value::Array(items));
                 }
                 return Err(self.err("expected , or ]"));
@@ -272,13 +329,21 @@ impl Parser<'_, '_> {
             "null" | "None" => Value::Null,
             _ => match tok.parse::<i64>() {
                 Ok(i) => Value::from(i),
-                Err(_) => match tok.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+                Err(_) => match tok
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                {
                     Some(n) => Value::Number(n),
                     None => {
                         if tok.is_empty() {
                             return Err(self.err("expected a value"));
                         }
-                        self.ctx.repair(Repair::GemmaQuotes, self.base + self.pos, "unquoted string value")?;
+                        self.ctx.repair(
+                            Repair::GemmaQuotes,
+                            self.base + self.pos,
+                            "unquoted string value",
+                        )?;
                         Value::String(tok.to_owned())
                     }
                 },

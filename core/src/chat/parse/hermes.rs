@@ -10,7 +10,11 @@ const OPEN: &str = "<tool_call>";
 const CLOSE: &str = "</tool_call>";
 
 /// Returns (content, tool calls). `base` is the offset of `text` in the completion.
-pub(super) fn parse(text: &str, base: usize, ctx: &mut Ctx) -> Result<(String, Vec<ToolCall>), ParseError> {
+pub(super) fn parse(
+    text: &str,
+    base: usize,
+    ctx: &mut Ctx,
+) -> Result<(String, Vec<ToolCall>), ParseError> {
     let mut calls = Vec::new();
     let mut content = String::new();
     let mut pos = 0;
@@ -22,12 +26,22 @@ pub(super) fn parse(text: &str, base: usize, ctx: &mut Ctx) -> Result<(String, V
             Some(i) => (body_start + i, body_start + i + CLOSE.len()),
             None => {
                 // Unclosed: the call runs to the next <tool_call> or the end.
-                let end = text[body_start..].find(OPEN).map_or(text.len(), |i| body_start + i);
-                ctx.repair(Repair::UnclosedTag, base + end, "<tool_call> is never closed")?;
+                let end = text[body_start..]
+                    .find(OPEN)
+                    .map_or(text.len(), |i| body_start + i);
+                ctx.repair(
+                    Repair::UnclosedTag,
+                    base + end,
+                    "<tool_call> is never closed",
+                )?;
                 (end, end)
             }
         };
-        calls.extend(parse_body(&text[body_start..body_end], base + body_start, ctx)?);
+        calls.extend(parse_body(
+            &text[body_start..body_end],
+            base + body_start,
+            ctx,
+        )?);
         pos = next;
     }
     content.push_str(&text[pos..]);
@@ -45,7 +59,11 @@ pub(super) fn parse(text: &str, base: usize, ctx: &mut Ctx) -> Result<(String, V
 fn parse_body(body: &str, offset: usize, ctx: &mut Ctx) -> Result<Vec<ToolCall>, ParseError> {
     let mut json = body.trim();
     if let Some(inner) = strip_code_fence(json) {
-        ctx.repair(Repair::CodeFence, offset, "tool call is wrapped in a code fence")?;
+        ctx.repair(
+            Repair::CodeFence,
+            offset,
+            "tool call is wrapped in a code fence",
+        )?;
         json = inner;
     }
     if json.is_empty() {

@@ -156,14 +156,42 @@ mod tests {
     fn repairs_common_mistakes() {
         let cases: &[(&str, Value, &[Repair])] = &[
             (r#"{"a": 1,}"#, json!({"a": 1}), &[Repair::TrailingComma]),
-            (r#"{'a': 'it\'s "x"'}"#, json!({"a": "it's \"x\""}), &[Repair::SingleQuotes]),
+            (
+                r#"{'a': 'it\'s "x"'}"#,
+                json!({"a": "it's \"x\""}),
+                &[Repair::SingleQuotes],
+            ),
             (r#"{'a': "x"}"#, json!({"a": "x"}), &[Repair::SingleQuotes]),
-            (r#"{"a": True, "b": None}"#, json!({"a": true, "b": null}), &[Repair::PythonLiteral]),
-            (r#"{"a": {"b": [1, 2"#, json!({"a": {"b": [1, 2]}}), &[Repair::MissingClosingBrace]),
-            (r#"{"a": 1}}"#, json!({"a": 1}), &[Repair::ExtraClosingBrace]),
-            ("{\"a\": \"x\ny\"}", json!({"a": "x\ny"}), &[Repair::ControlCharInString]),
-            ("```json\n{\"a\": 1}\n```", json!({"a": 1}), &[Repair::CodeFence]),
-            (r#"{"a": "unterminated"#, json!({"a": "unterminated"}), &[Repair::UnterminatedString, Repair::MissingClosingBrace]),
+            (
+                r#"{"a": True, "b": None}"#,
+                json!({"a": true, "b": null}),
+                &[Repair::PythonLiteral],
+            ),
+            (
+                r#"{"a": {"b": [1, 2"#,
+                json!({"a": {"b": [1, 2]}}),
+                &[Repair::MissingClosingBrace],
+            ),
+            (
+                r#"{"a": 1}}"#,
+                json!({"a": 1}),
+                &[Repair::ExtraClosingBrace],
+            ),
+            (
+                "{\"a\": \"x\ny\"}",
+                json!({"a": "x\ny"}),
+                &[Repair::ControlCharInString],
+            ),
+            (
+                "```json\n{\"a\": 1}\n```",
+                json!({"a": 1}),
+                &[Repair::CodeFence],
+            ),
+            (
+                r#"{"a": "unterminated"#,
+                json!({"a": "unterminated"}),
+                &[Repair::UnterminatedString, Repair::MissingClosingBrace],
+            ),
         ];
         for (text, want, reps) in cases {
             let (v, r) = repair_json(text).unwrap_or_else(|e| panic!("{text}: {e}"));

@@ -20,7 +20,8 @@ fn strict(syntax: ToolSyntax, text: &str) -> Result<Parsed, ParseError> {
 }
 
 fn tolerant(syntax: ToolSyntax, text: &str) -> Parsed {
-    parse_completion(syntax, text, &tools(), ParseMode::Tolerant).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+    parse_completion(syntax, text, &tools(), ParseMode::Tolerant)
+        .unwrap_or_else(|e| panic!("{text:?}: {e}"))
 }
 
 #[test]
@@ -30,7 +31,10 @@ fn hermes_reasoning_content_and_several_calls() {
     assert_eq!(p.reasoning.as_deref(), Some("plan it"));
     assert_eq!(p.content, "Sure.");
     assert_eq!(p.tool_calls.len(), 2);
-    assert_eq!(p.tool_calls[1].function.arguments, json!({"to": "b", "n": 2}));
+    assert_eq!(
+        p.tool_calls[1].function.arguments,
+        json!({"to": "b", "n": 2})
+    );
     assert_eq!(p.tool_calls[1].id, "call_1");
     assert!(p.repairs.is_empty());
 }
@@ -41,9 +45,17 @@ fn hermes_strict_reports_precise_errors() {
     let e = strict(ToolSyntax::Hermes, text).expect_err("trailing comma");
     assert!(e.message.contains("invalid JSON"), "{e}");
     assert_eq!(&text[e.offset..e.offset + 1], "}", "{e}");
-    let e = strict(ToolSyntax::Hermes, "<tool_call>{\"name\": \"send\", \"arguments\": {}}").expect_err("unclosed");
+    let e = strict(
+        ToolSyntax::Hermes,
+        "<tool_call>{\"name\": \"send\", \"arguments\": {}}",
+    )
+    .expect_err("unclosed");
     assert!(e.message.contains("never closed"));
-    let e = strict(ToolSyntax::Hermes, "<tool_call>{\"arguments\": {}}</tool_call>").expect_err("no name");
+    let e = strict(
+        ToolSyntax::Hermes,
+        "<tool_call>{\"arguments\": {}}</tool_call>",
+    )
+    .expect_err("no name");
     assert!(e.message.contains("name"));
 }
 
@@ -71,7 +83,12 @@ fn hermes_tolerant_repairs_corpus() {
         assert_eq!(&p.tool_calls[0].function.arguments, args, "{text:?}");
         assert_eq!(&p.repairs, repairs, "{text:?}");
         // Strict mode rejects every one of them.
-        assert!(strict(ToolSyntax::Hermes, text).map(|p| p.tool_calls.len() != 1).unwrap_or(true), "{text:?}");
+        assert!(
+            strict(ToolSyntax::Hermes, text)
+                .map(|p| p.tool_calls.len() != 1)
+                .unwrap_or(true),
+            "{text:?}"
+        );
     }
 }
 
@@ -119,10 +136,22 @@ fn gemma_calls_and_thoughts() {
 #[test]
 fn gemma_tolerant_repairs() {
     let corpus: &[(&str, &[Repair])] = &[
-        ("<|tool_call>call:send{to:<|\"|>a<|\"|>}", &[Repair::UnclosedTag]),
-        ("<|tool_call>call:send{to:\"a\"}<tool_call|>", &[Repair::GemmaQuotes]),
-        ("<|tool_call>call:send{to:<|\"|>a<|\"|>,}<tool_call|>", &[Repair::TrailingComma]),
-        ("<|tool_call>call:send{to:<|\"|>a<|\"|><tool_call|>", &[Repair::MissingClosingBrace]),
+        (
+            "<|tool_call>call:send{to:<|\"|>a<|\"|>}",
+            &[Repair::UnclosedTag],
+        ),
+        (
+            "<|tool_call>call:send{to:\"a\"}<tool_call|>",
+            &[Repair::GemmaQuotes],
+        ),
+        (
+            "<|tool_call>call:send{to:<|\"|>a<|\"|>,}<tool_call|>",
+            &[Repair::TrailingComma],
+        ),
+        (
+            "<|tool_call>call:send{to:<|\"|>a<|\"|><tool_call|>",
+            &[Repair::MissingClosingBrace],
+        ),
     ];
     for (text, repairs) in corpus {
         let p = tolerant(ToolSyntax::Gemma4, text);
@@ -131,6 +160,21 @@ fn gemma_tolerant_repairs() {
         assert_eq!(&p.repairs, repairs, "{text:?}");
         assert!(strict(ToolSyntax::Gemma4, text).is_err(), "{text:?}");
     }
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = format!(
+        "<|tool_call>call:send{{to:{}<tool_call|>",
+        "[".repeat(100_000)
+    );
+    assert!(parse_completion(ToolSyntax::Gemma4, &deep, &tools(), ParseMode::Tolerant).is_err());
+    let deep = format!(
+        "<tool_call>{{\"name\": \"send\", \"arguments\": {{\"to\": {}}}}}</tool_call>",
+        "[".repeat(100_000)
+    );
+    let _ = parse_completion(ToolSyntax::Hermes, &deep, &tools(), ParseMode::Tolerant);
+    let _ = parse_completion(ToolSyntax::Hermes, &deep, &tools(), ParseMode::Strict);
 }
 
 const VALID: [(ToolSyntax, &str); 3] = [

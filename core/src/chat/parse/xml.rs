@@ -30,7 +30,11 @@ pub(super) fn parse(
             (Some(c), Some(f)) if c <= f => (c, c + OPEN.len(), true),
             (Some(c), None) => (c, c + OPEN.len(), true),
             (_, Some(f)) => {
-                ctx.repair(Repair::MissingToolCallTag, base + f, "<function=…> outside <tool_call>")?;
+                ctx.repair(
+                    Repair::MissingToolCallTag,
+                    base + f,
+                    "<function=…> outside <tool_call>",
+                )?;
                 (f, f, false)
             }
             (None, None) => break,
@@ -43,7 +47,11 @@ pub(super) fn parse(
                     .find(OPEN)
                     .map_or(text.len(), |i| body_start + i);
                 if wrapped {
-                    ctx.repair(Repair::UnclosedTag, base + end, "<tool_call> is never closed")?;
+                    ctx.repair(
+                        Repair::UnclosedTag,
+                        base + end,
+                        "<tool_call> is never closed",
+                    )?;
                 }
                 // An unwrapped function ends at its </function>.
                 let end = if wrapped {
@@ -56,14 +64,24 @@ pub(super) fn parse(
                 (end, end)
             }
         };
-        calls.push(parse_function(&text[body_start..body_end], base + body_start, tools, ctx)?);
+        calls.push(parse_function(
+            &text[body_start..body_end],
+            base + body_start,
+            tools,
+            ctx,
+        )?);
         pos = next;
     }
     content.push_str(&text[pos..]);
     Ok((content.trim().to_owned(), calls))
 }
 
-fn parse_function(body: &str, base: usize, tools: &[Tool], ctx: &mut Ctx) -> Result<ToolCall, ParseError> {
+fn parse_function(
+    body: &str,
+    base: usize,
+    tools: &[Tool],
+    ctx: &mut Ctx,
+) -> Result<ToolCall, ParseError> {
     let f = body
         .find(FUNC_OPEN)
         .ok_or_else(|| ParseError::new(base, "no <function=…> in <tool_call>"))?;
@@ -84,7 +102,11 @@ fn parse_function(body: &str, base: usize, tools: &[Tool], ctx: &mut Ctx) -> Res
     let func_end = match body[after..].find(FUNC_CLOSE) {
         Some(i) => after + i,
         None => {
-            ctx.repair(Repair::UnclosedTag, base + body.len(), "</function> missing")?;
+            ctx.repair(
+                Repair::UnclosedTag,
+                base + body.len(),
+                "</function> missing",
+            )?;
             body.len()
         }
     };
@@ -102,13 +124,18 @@ fn parse_function(body: &str, base: usize, tools: &[Tool], ctx: &mut Ctx) -> Res
     while let Some(i) = params[pos..].find(PARAM_OPEN) {
         let p = pos + i;
         if !params[pos..p].trim().is_empty() {
-            return Err(ParseError::new(base + after + pos, "text between parameters"));
+            return Err(ParseError::new(
+                base + after + pos,
+                "text between parameters",
+            ));
         }
         let key_start = p + PARAM_OPEN.len();
         let key_end = params[key_start..]
             .find('>')
             .map(|i| key_start + i)
-            .ok_or_else(|| ParseError::new(base + after + key_start, "<parameter= is not closed by '>'"))?;
+            .ok_or_else(|| {
+                ParseError::new(base + after + key_start, "<parameter= is not closed by '>'")
+            })?;
         let key = params[key_start..key_end].trim().to_owned();
         let value_start = key_end + 1;
         let (value_end, next) = match params[value_start..].find(PARAM_CLOSE) {
@@ -117,7 +144,11 @@ fn parse_function(body: &str, base: usize, tools: &[Tool], ctx: &mut Ctx) -> Res
                 let end = params[value_start..]
                     .find(PARAM_OPEN)
                     .map_or(params.len(), |i| value_start + i);
-                ctx.repair(Repair::UnclosedTag, base + after + end, "</parameter> missing")?;
+                ctx.repair(
+                    Repair::UnclosedTag,
+                    base + after + end,
+                    "</parameter> missing",
+                )?;
                 (end, end)
             }
         };
@@ -131,13 +162,21 @@ fn parse_function(body: &str, base: usize, tools: &[Tool], ctx: &mut Ctx) -> Res
         pos = next;
     }
     if !params[pos..].trim().is_empty() {
-        return Err(ParseError::new(base + after + pos, "text after the last parameter"));
+        return Err(ParseError::new(
+            base + after + pos,
+            "text after the last parameter",
+        ));
     }
     Ok(ToolCall::new("", name, Value::Object(args)))
 }
 
 /// Types a parameter value by its JSON schema; without a schema the value stays a string.
-fn typed_value(raw: &str, schema: Option<&Value>, offset: usize, ctx: &mut Ctx) -> Result<Value, ParseError> {
+fn typed_value(
+    raw: &str,
+    schema: Option<&Value>,
+    offset: usize,
+    ctx: &mut Ctx,
+) -> Result<Value, ParseError> {
     let Some(schema) = schema else {
         return Ok(Value::String(raw.to_owned()));
     };
@@ -156,19 +195,20 @@ fn typed_value(raw: &str, schema: Option<&Value>, offset: usize, ctx: &mut Ctx) 
     for ty in &types {
         let v = match *ty {
             "integer" => t.parse::<i64>().ok().map(Value::from),
-            "number" => t
-                .parse::<i64>()
-                .ok()
-                .map(Value::from)
-                .or_else(|| t.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number)),
+            "number" => t.parse::<i64>().ok().map(Value::from).or_else(|| {
+                t.parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Value::Number)
+            }),
             "boolean" => match t {
                 "true" | "True" => Some(Value::Bool(true)),
                 "false" | "False" => Some(Value::Bool(false)),
                 _ => None,
             },
-            "object" | "array" => serde_json::from_str::<Value>(t)
-                .ok()
-                .filter(|v| v.is_object() == (*ty == "object") && (v.is_array() == (*ty == "array"))),
+            "object" | "array" => serde_json::from_str::<Value>(t).ok().filter(|v| {
+                v.is_object() == (*ty == "object") && (v.is_array() == (*ty == "array"))
+            }),
             _ => None,
         };
         if let Some(v) = v {
