@@ -226,3 +226,18 @@ fn smollm2_golden_builtin_hermes_template() {
         Some(&ChatTokenizer::from_gguf(&gguf).unwrap()),
     );
 }
+
+#[test]
+fn gemma4_golden_gguf_embedded_template() {
+    let gguf = Gguf::open(&support::fixture("chat/vocab/ggml-vocab-gemma-4.gguf")).unwrap();
+    let t = ChatTemplate::from_gguf(&gguf).unwrap();
+    assert_eq!(
+        (t.bos_token.as_str(), t.eos_token.as_str()),
+        ("<bos>", "<eos>")
+    );
+    check_family(
+        "gemma4-gguf",
+        &t,
+        Some(&ChatTokenizer::from_gguf(&gguf).unwrap()),
+    );
+}
