@@ -87,6 +87,7 @@ fn smollm2_chat_format_from_gguf() {
     assert_eq!(prompt.ids.first(), Some(&1));
     assert_eq!(prompt.ids.iter().filter(|&&t| t == 2).count(), 1);
     assert_eq!(format.tokenizer.decode(&prompt.ids).unwrap(), prompt.text);
+    assert_eq!(format.stop_token_ids(), [2, 0]);
     let parsed = format
         .parse("The capital of France is Paris.", &[], ParseMode::Strict)
         .unwrap();

@@ -127,6 +127,15 @@ impl ChatFormat {
         )
     }
 
+    /// Token ids that end generation (the family's stop markers that are single tokens).
+    pub fn stop_token_ids(&self) -> Vec<u32> {
+        self.family
+            .stop_markers()
+            .iter()
+            .filter_map(|m| self.tokenizer.token_to_id(m))
+            .collect()
+    }
+
     /// Parses a completion with the family's tool-call syntax.
     pub fn parse(
         &self,
