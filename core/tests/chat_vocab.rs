@@ -110,3 +110,39 @@ fn families_from_vocab_gguf_metadata() {
         Some(Family::Qwen2_5)
     );
 }
+
+#[test]
+fn qwen3_chat_format_from_hf_dir_matches_golden() {
+    use env0_core::chat::{ChatFormat, Family, Message, Tool};
+    let dir = support::fixture("chat/qwen3");
+    let format = ChatFormat::from_hf_dir(&dir, None).unwrap();
+    assert_eq!(format.family, Family::Qwen3);
+    let golden_path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/chat/golden_qwen3.json");
+    let golden: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(golden_path).unwrap()).unwrap();
+    let convs_path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/chat/conversations.json");
+    let convs: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(convs_path).unwrap()).unwrap();
+    let conv = convs["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "tool_call_only_then_answer_generation")
+        .unwrap();
+    let case = golden["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "tool_call_only_then_answer_generation")
+        .unwrap();
+    let msgs: Vec<Message> = serde_json::from_value(conv["messages"].clone()).unwrap();
+    let tools: Vec<Tool> = serde_json::from_value(conv["tools"].clone()).unwrap();
+    let prompt = format.prompt(&msgs, &tools, None).unwrap();
+    assert_eq!(prompt.text, case["text"].as_str().unwrap());
+    let want: Vec<u32> = serde_json::from_value(case["ids"].clone()).unwrap();
+    assert_eq!(prompt.ids, want);
+    // <|im_end|> and <|endoftext|>.
+    assert_eq!(format.stop_token_ids(), [151645, 151643]);
+}
