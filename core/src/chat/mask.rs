@@ -143,10 +143,13 @@ fn refine_with_prefixes(
         if !m.is_assistant() {
             continue;
         }
-        let (Ok(prompt), Ok(done)) = (
-            template.render(&messages[..i], tools, &gen_opts),
-            template.render(&messages[..=i], tools, &done_opts),
-        ) else {
+        let Ok(prompt) = template.render(&messages[..i], tools, &gen_opts) else {
+            continue;
+        };
+        if !text.starts_with(&prompt) {
+            continue;
+        }
+        let Ok(done) = template.render(&messages[..=i], tools, &done_opts) else {
             continue;
         };
         if !text.starts_with(&done) || !done.starts_with(&prompt) {
