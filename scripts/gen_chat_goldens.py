@@ -157,6 +157,8 @@ def families():
         "qwen3": (qwen3_cfg["chat_template"], "", qwen3_cfg["eos_token"], qwen_tok),
         "qwen3.5": (tpl("Qwen3.5-4B.jinja"), "", "<|im_end|>", None),
         "gemma4": (tpl("google-gemma-4-31B-it.jinja"), "<bos>", "<eos>", gemma_tok),
+        # The template embedded in the Gemma 4 vocab GGUF (an older revision than the 31B-it file).
+        "gemma4-gguf": (gemma_kv["tokenizer.chat_template"], "<bos>", "<eos>", gemma_tok),
         "smollm2": (
             smol_kv["tokenizer.chat_template"],
             smol_tokens[smol_kv["tokenizer.ggml.bos_token_id"]],

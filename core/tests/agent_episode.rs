@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on setup failures
 
 use env0_core::agent::{
-    run_episode, EpisodeConfig, Model, ModelError, ModelReply, ModelRequest, OracleModel, ReplayModel, StopReason, Usage,
+    run_episode, EpisodeConfig, Model, ModelError, ModelReply, ModelRequest, OracleModel,
+    ReplayModel, StopReason, Usage,
 };
 use env0_core::chat::{Message, ToolCall};
 use env0_core::tasks::Task;
@@ -39,19 +40,44 @@ fn move_meeting() -> Task {
 #[test]
 fn oracle_solves_through_the_loop_and_replay_reproduces_it() {
     let task = move_meeting();
-    let ep = run_episode(&task, &mut OracleModel::new(task.oracle.clone()), &EpisodeConfig::default());
+    let ep = run_episode(
+        &task,
+        &mut OracleModel::new(task.oracle.clone()),
+        &EpisodeConfig::default(),
+    );
     assert_eq!(ep.stop, StopReason::Final, "{:?}", ep.error);
-    assert_eq!(ep.reward(), 1.0, "{}", ep.verdict.as_ref().unwrap().explain());
+    assert_eq!(
+        ep.reward(),
+        1.0,
+        "{}",
+        ep.verdict.as_ref().unwrap().explain()
+    );
     assert_eq!((ep.turns, ep.tool_calls, ep.invalid_tool_calls), (3, 2, 0));
-    assert!(matches!(&ep.messages[0], Message::System { content } if content.contains("Alex Chen") && content.contains("Monday 2026-03-16 09:00")));
-    assert!(ep.tools.iter().all(|t| t.function.name.starts_with("calendar_")));
+    assert!(
+        matches!(&ep.messages[0], Message::System { content } if content.contains("Alex Chen") && content.contains("Monday 2026-03-16 09:00"))
+    );
+    assert!(ep
+        .tools
+        .iter()
+        .all(|t| t.function.name.starts_with("calendar_")));
 
-    let replay = run_episode(&task, &mut ReplayModel::from_messages(&ep.messages), &EpisodeConfig::default());
+    let replay = run_episode(
+        &task,
+        &mut ReplayModel::from_messages(&ep.messages),
+        &EpisodeConfig::default(),
+    );
     assert_eq!(replay.reward(), ep.reward());
-    assert_eq!(replay.messages, ep.messages, "a replay reproduces the whole trajectory");
+    assert_eq!(
+        replay.messages, ep.messages,
+        "a replay reproduces the whole trajectory"
+    );
 
     // Doing nothing: a model that answers at once scores 0.
-    let idle = run_episode(&task, &mut ReplayModel::from_messages(&[Message::assistant("Done!")]), &EpisodeConfig::default());
+    let idle = run_episode(
+        &task,
+        &mut ReplayModel::from_messages(&[Message::assistant("Done!")]),
+        &EpisodeConfig::default(),
+    );
     assert_eq!((idle.stop, idle.reward()), (StopReason::Final, 0.0));
 }
 
@@ -65,12 +91,40 @@ impl Model for Clumsy {
     fn complete(&mut self, _req: &ModelRequest<'_>) -> Result<ModelReply, ModelError> {
         self.0 += 1;
         let (message, parse_error) = match self.0 {
-            1 => (Message::assistant("<tool_call>{\"name\": oops"), Some("unterminated JSON".to_string())),
-            2 => (Message::assistant_calls(None, vec![ToolCall::new("c1", "calendar_teleport", json!({}))]), None),
-            3 => (Message::assistant_calls(None, vec![ToolCall::new("c2", "calendar_get_event", json!({"id": "x"}))]), None),
+            1 => (
+                Message::assistant("<tool_call>{\"name\": oops"),
+                Some("unterminated JSON".to_string()),
+            ),
+            2 => (
+                Message::assistant_calls(
+                    None,
+                    vec![ToolCall::new("c1", "calendar_teleport", json!({}))],
+                ),
+                None,
+            ),
+            3 => (
+                Message::assistant_calls(
+                    None,
+                    vec![ToolCall::new(
+                        "c2",
+                        "calendar_get_event",
+                        json!({"id": "x"}),
+                    )],
+                ),
+                None,
+            ),
             _ => (Message::assistant("I could not do it."), None),
         };
-        Ok(ModelReply { message, raw: None, usage: Usage { completion_tokens: 5, ..Usage::default() }, parse_error, repairs: vec![] })
+        Ok(ModelReply {
+            message,
+            raw: None,
+            usage: Usage {
+                completion_tokens: 5,
+                ..Usage::default()
+            },
+            parse_error,
+            repairs: vec![],
+        })
     }
 }
 
@@ -83,9 +137,15 @@ fn malformed_calls_are_answered_and_the_episode_goes_on() {
     assert_eq!(ep.invalid_tool_calls, 3, "{:#?}", ep.messages);
     assert_eq!(ep.usage.completion_tokens, 20);
     assert_eq!(ep.reward(), 0.0);
-    let texts: Vec<String> = ep.messages.iter().map(|m| serde_json::to_string(m).unwrap()).collect();
+    let texts: Vec<String> = ep
+        .messages
+        .iter()
+        .map(|m| serde_json::to_string(m).unwrap())
+        .collect();
     assert!(texts.iter().any(|t| t.contains("could not be read")));
-    assert!(texts.iter().any(|t| t.contains("unknown tool 'calendar_teleport'")));
+    assert!(texts
+        .iter()
+        .any(|t| t.contains("unknown tool 'calendar_teleport'")));
     assert!(texts.iter().any(|t| t.contains("unknown argument 'id'")));
 }
 
@@ -107,11 +167,24 @@ impl Model for Greedy {
         }
         self.0 += 1;
         let message = if self.0 <= 2 {
-            Message::assistant_calls(None, vec![ToolCall::new(format!("c{}", self.0), "calendar_list_calendars", json!({}))])
+            Message::assistant_calls(
+                None,
+                vec![ToolCall::new(
+                    format!("c{}", self.0),
+                    "calendar_list_calendars",
+                    json!({}),
+                )],
+            )
         } else {
             Message::assistant("done")
         };
-        Ok(ModelReply { message, raw: None, usage: Usage::default(), parse_error: None, repairs: vec![] })
+        Ok(ModelReply {
+            message,
+            raw: None,
+            usage: Usage::default(),
+            parse_error: None,
+            repairs: vec![],
+        })
     }
 }
 
@@ -127,7 +200,10 @@ fn context_overflow_drops_old_tool_outputs_with_a_marker() {
         .count();
     assert_eq!(dropped, 2);
     // With no retries allowed the episode ends cleanly at the context limit.
-    let cfg = EpisodeConfig { max_context_retries: 0, ..EpisodeConfig::default() };
+    let cfg = EpisodeConfig {
+        max_context_retries: 0,
+        ..EpisodeConfig::default()
+    };
     let ep = run_episode(&task, &mut Greedy(0), &cfg);
     assert_eq!(ep.stop, StopReason::ContextLimit);
     assert!(ep.verdict.is_some(), "the world is still verified");

@@ -54,16 +54,22 @@ fn conversations() -> Vec<Conversation> {
 }
 
 fn first_difference(a: &str, b: &str) -> String {
-    let i = a
-        .char_indices()
-        .zip(b.chars())
-        .find(|((_, x), y)| x != y)
-        .map_or(a.len().min(b.len()), |((i, _), _)| i);
-    let lo = a.floor_char_boundary(i.saturating_sub(60));
+    // Compare by chars so the excerpt never splits a UTF-8 sequence.
+    let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let i = ca
+        .iter()
+        .zip(&cb)
+        .position(|(x, y)| x != y)
+        .unwrap_or(ca.len().min(cb.len()));
+    let excerpt = |c: &[char]| -> String {
+        c[i.saturating_sub(60).min(c.len())..(i + 60).min(c.len())]
+            .iter()
+            .collect()
+    };
     format!(
-        "at byte {i}:\n    want …{:?}\n    got  …{:?}",
-        &a[lo..a.ceil_char_boundary((i + 60).min(a.len()))],
-        &b[b.floor_char_boundary(lo.min(b.len()))..b.ceil_char_boundary((i + 60).min(b.len()))]
+        "at char {i}:\n    want …{:?}\n    got  …{:?}",
+        excerpt(&ca),
+        excerpt(&cb)
     )
 }
 
@@ -216,6 +222,21 @@ fn smollm2_golden_builtin_hermes_template() {
     let t = ChatTemplate::chatml_hermes().unwrap();
     check_family(
         "smollm2-hermes",
+        &t,
+        Some(&ChatTokenizer::from_gguf(&gguf).unwrap()),
+    );
+}
+
+#[test]
+fn gemma4_golden_gguf_embedded_template() {
+    let gguf = Gguf::open(&support::fixture("chat/vocab/ggml-vocab-gemma-4.gguf")).unwrap();
+    let t = ChatTemplate::from_gguf(&gguf).unwrap();
+    assert_eq!(
+        (t.bos_token.as_str(), t.eos_token.as_str()),
+        ("<bos>", "<eos>")
+    );
+    check_family(
+        "gemma4-gguf",
         &t,
         Some(&ChatTokenizer::from_gguf(&gguf).unwrap()),
     );

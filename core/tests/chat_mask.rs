@@ -73,6 +73,34 @@ fn inside_assistant_turn(family: Family, text: &str, p: usize) -> bool {
         .any(|e| e < next_header)
 }
 
+/// Completions found by rendering prefixes (independent of the turn markers): for assistant
+/// message `i`, the text between `render(..i, generation prompt)` and `render(..=i)`, when both
+/// are prefixes of the whole. Gemma 4 writes some continuation turns without a header.
+fn prefix_completions(
+    template: &ChatTemplate,
+    messages: &[Message],
+    tools: &[Tool],
+    opts: &RenderOptions,
+    text: &str,
+) -> Vec<std::ops::Range<usize>> {
+    let gen_opts = RenderOptions {
+        add_generation_prompt: true,
+        ..opts.clone()
+    };
+    let mut out = Vec::new();
+    for i in (1..messages.len()).filter(|&i| messages[i].is_assistant()) {
+        if let (Ok(prompt), Ok(done)) = (
+            template.render(&messages[..i], tools, &gen_opts),
+            template.render(&messages[..=i], tools, opts),
+        ) {
+            if text.starts_with(&prompt) && text.starts_with(&done) && done.starts_with(&prompt) {
+                out.push(prompt.len()..done.trim_end_matches('\n').len());
+            }
+        }
+    }
+    out
+}
+
 fn check(family: Family, template: &ChatTemplate, tok: &ChatTokenizer) {
     let end_id = tok.token_to_id(family.turn_markers().end).unwrap();
     let mut trained_total = 0;
@@ -90,10 +118,12 @@ fn check(family: Family, template: &ChatTemplate, tok: &ChatTokenizer) {
         assert_eq!(all.ids.len(), all.loss_mask.len());
         assert_eq!(all.ids, tok.encode(&all.text).unwrap().ids);
         let offsets = tok.encode(&all.text).unwrap().offsets;
+        let completions = prefix_completions(template, &messages, &tools, &opts, &all.text);
         for (i, (&trained, &(s, _))) in all.loss_mask.iter().zip(&offsets).enumerate() {
             if trained {
                 assert!(
-                    inside_assistant_turn(family, &all.text, s),
+                    inside_assistant_turn(family, &all.text, s)
+                        || completions.iter().any(|c| c.contains(&s)),
                     "{family:?}/{name}: token {i} at byte {s} is trained outside an assistant turn: {:?}",
                     &all.text[s.saturating_sub(40)..s]
                 );
@@ -137,6 +167,51 @@ fn check(family: Family, template: &ChatTemplate, tok: &ChatTokenizer) {
                 .iter()
                 .zip(&all.loss_mask[first_last..=last_all])
                 .all(|(l, a)| l == a));
+        }
+
+        // Prefix check, independent of the markers: for each assistant message whose prefix
+        // renders as a prefix of the whole, the text after the generation prompt up to the end of
+        // that turn is trained, and nothing of the generation prompt is.
+        let gen_opts = RenderOptions {
+            add_generation_prompt: true,
+            ..opts.clone()
+        };
+        for i in (1..messages.len()).filter(|&i| messages[i].is_assistant()) {
+            let (Ok(prompt), Ok(done)) = (
+                template.render(&messages[..i], &tools, &gen_opts),
+                template.render(&messages[..=i], &tools, &opts),
+            ) else {
+                continue;
+            };
+            if !all.text.starts_with(&prompt)
+                || !all.text.starts_with(&done)
+                || !done.starts_with(&prompt)
+            {
+                continue;
+            }
+            // The generation prompt proper: what add_generation_prompt appends to the history.
+            let history = template.render(&messages[..i], &tools, &opts).unwrap();
+            let header_start = if prompt.starts_with(&history) {
+                history.len()
+            } else {
+                prompt.len()
+            };
+            let completion_end = done.trim_end_matches('\n').len();
+            for (&trained, &(s, e)) in all.loss_mask.iter().zip(&offsets) {
+                if s >= header_start && s < prompt.len() && e <= prompt.len() {
+                    assert!(
+                        !trained,
+                        "{family:?}/{name}: generation-prompt byte {s} trained"
+                    );
+                }
+                if s >= prompt.len() && s < completion_end {
+                    assert!(
+                        trained,
+                        "{family:?}/{name}: completion byte {s} ({:?}) not trained",
+                        &all.text[s..e]
+                    );
+                }
+            }
         }
 
         // The generation prompt is never trained.

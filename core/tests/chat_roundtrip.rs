@@ -210,6 +210,22 @@ fn tool_calls_round_trip_for_every_family() {
     }
 }
 
+#[test]
+fn assistant_without_content_renders_in_every_template() {
+    let msgs = [
+        Message::user("Do it."),
+        Message::assistant_calls(None, calls()[0].clone()),
+        Message::tool("call_0", "gmail_send", "{\"ok\": true}"),
+    ];
+    for case in cases() {
+        let text = case
+            .template
+            .render(&msgs, &tools(), &RenderOptions::generation())
+            .unwrap_or_else(|e| panic!("{:?}: {e}", case.family));
+        assert!(text.contains("gmail_send"), "{:?}", case.family);
+    }
+}
+
 fn arg_string() -> impl Strategy<Value = String> {
     // Printable text incl. unicode and JSON-special characters; no template control strings.
     "[a-zA-Z0-9 àéü中文🎉\"'\\\\{}\\[\\]:,.!?-]{0,40}"

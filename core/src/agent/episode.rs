@@ -80,7 +80,10 @@ pub fn system_prompt(tw: &TaskWorld, task: &Task) -> String {
     };
     let now = tw.world.now().unwrap_or_default();
     let local = match tz.parse::<chrono_tz::Tz>() {
-        Ok(zone) => now.with_timezone(&zone).format("%A %Y-%m-%d %H:%M").to_string(),
+        Ok(zone) => now
+            .with_timezone(&zone)
+            .format("%A %Y-%m-%d %H:%M")
+            .to_string(),
         Err(_) => now.format("%A %Y-%m-%d %H:%M UTC").to_string(),
     };
     format!(
@@ -136,7 +139,9 @@ pub fn run_episode(task: &Task, model: &mut dyn Model, config: &EpisodeConfig) -
         let reply = match model.complete(&request) {
             Ok(r) => r,
             Err(ModelError::ContextOverflow(why)) => {
-                if retries >= config.max_context_retries || !drop_oldest_tool_output(&mut episode.messages) {
+                if retries >= config.max_context_retries
+                    || !drop_oldest_tool_output(&mut episode.messages)
+                {
                     episode.error = Some(why);
                     break StopReason::ContextLimit;
                 }
@@ -172,12 +177,19 @@ pub fn run_episode(task: &Task, model: &mut dyn Model, config: &EpisodeConfig) -
                 break;
             }
             episode.tool_calls += 1;
-            let id = if call.id.is_empty() { format!("call_{}_{i}", episode.turns) } else { call.id.clone() };
+            let id = if call.id.is_empty() {
+                format!("call_{}_{i}", episode.turns)
+            } else {
+                call.id.clone()
+            };
             let out = toolkit.call(&mut tw.world, &call.function.name, &call.function.arguments);
-            if !out.ok && (out.content.contains("unknown tool") || out.content.contains("argument")) {
+            if !out.ok && (out.content.contains("unknown tool") || out.content.contains("argument"))
+            {
                 episode.invalid_tool_calls += 1;
             }
-            episode.messages.push(Message::tool(id, call.function.name.clone(), out.content));
+            episode
+                .messages
+                .push(Message::tool(id, call.function.name.clone(), out.content));
         }
         if over_limit {
             break StopReason::MaxToolCalls;

@@ -25,9 +25,9 @@ fn tool_results(messages: &[Message]) -> Vec<Value> {
     messages
         .iter()
         .filter_map(|m| match m {
-            Message::Tool { content, .. } => {
-                Some(serde_json::from_str(content).unwrap_or_else(|_| Value::String(content.clone())))
-            }
+            Message::Tool { content, .. } => Some(
+                serde_json::from_str(content).unwrap_or_else(|_| Value::String(content.clone())),
+            ),
             _ => None,
         })
         .collect()
@@ -70,7 +70,11 @@ impl ReplayModel {
     /// The assistant messages of a recorded conversation.
     pub fn from_messages(messages: &[Message]) -> ReplayModel {
         ReplayModel {
-            turns: messages.iter().filter(|m| m.is_assistant()).cloned().collect(),
+            turns: messages
+                .iter()
+                .filter(|m| m.is_assistant())
+                .cloned()
+                .collect(),
             next: 0,
         }
     }
@@ -82,11 +86,9 @@ impl Model for ReplayModel {
     }
 
     fn complete(&mut self, _request: &ModelRequest<'_>) -> Result<ModelReply, ModelError> {
-        let message = self
-            .turns
-            .get(self.next)
-            .cloned()
-            .ok_or_else(|| ModelError::Backend("replay: the recording has no more assistant turns".into()))?;
+        let message = self.turns.get(self.next).cloned().ok_or_else(|| {
+            ModelError::Backend("replay: the recording has no more assistant turns".into())
+        })?;
         self.next += 1;
         Ok(ModelReply {
             message,

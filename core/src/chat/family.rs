@@ -94,6 +94,15 @@ impl Family {
         }
     }
 
+    /// Strings that end a completion (generation stops after any of them). Gemma 4 yields to a
+    /// tool by writing `<|tool_response>`.
+    pub fn stop_markers(self) -> &'static [&'static str] {
+        match self {
+            Family::Gemma4 => &["<turn|>", "<|tool_response>", "<eos>"],
+            _ => &["<|im_end|>", "<|endoftext|>"],
+        }
+    }
+
     /// Recognises a family from the text of its chat template.
     pub fn from_template(source: &str) -> Option<Family> {
         if source == super::template::CHATML_HERMES {

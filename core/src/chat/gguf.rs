@@ -250,7 +250,7 @@ impl<R: Read> Reader<R> {
                 let min_size = match elem {
                     0 | 1 | 7 => 1,
                     2 | 3 => 2,
-                    4 | 5 | 6 => 4,
+                    4..=6 => 4,
                     8..=12 => 8,
                     _ => return Err(format!("unknown array element type {elem}")),
                 };

@@ -100,6 +100,7 @@ pub fn build_training_example(
 ) -> Result<TrainingExample> {
     let text = template.render(messages, tools, opts)?;
     let mut spans = assistant_spans(family, &text);
+    refine_with_prefixes(template, messages, tools, opts, &text, &mut spans);
     if train_on == TrainOn::LastAssistantTurn {
         // The last assistant message: for Gemma 4 that is the segment after the last tool result.
         spans = spans.split_off(spans.len().saturating_sub(1));
@@ -112,6 +113,56 @@ pub fn build_training_example(
         loss_mask,
         spans,
     })
+}
+
+/// Refines the marker spans by rendering prefixes: for each assistant message `i` whose history
+/// renders as a prefix of the whole, the model's completion at that point is exactly the text
+/// between `render(messages[..i], add_generation_prompt)` and `render(messages[..=i])` (without
+/// the newline after the end marker). That span replaces the marker spans it overlaps: it leaves
+/// out what the generation prompt already holds (Qwen3.5's `<think>\n`, the empty think block with
+/// thinking off) and catches turns the template writes without a header (Gemma 4 continuations).
+/// Where the prefix property fails (templates that drop earlier reasoning, inline tool results),
+/// the marker spans stand.
+fn refine_with_prefixes(
+    template: &ChatTemplate,
+    messages: &[Message],
+    tools: &[Tool],
+    opts: &RenderOptions,
+    text: &str,
+    spans: &mut Vec<Range<usize>>,
+) {
+    let gen_opts = RenderOptions {
+        add_generation_prompt: true,
+        ..opts.clone()
+    };
+    let done_opts = RenderOptions {
+        add_generation_prompt: false,
+        ..opts.clone()
+    };
+    for (i, m) in messages.iter().enumerate().skip(1) {
+        if !m.is_assistant() {
+            continue;
+        }
+        let Ok(prompt) = template.render(&messages[..i], tools, &gen_opts) else {
+            continue;
+        };
+        if !text.starts_with(&prompt) {
+            continue;
+        }
+        let Ok(done) = template.render(&messages[..=i], tools, &done_opts) else {
+            continue;
+        };
+        if !text.starts_with(&done) || !done.starts_with(&prompt) {
+            continue;
+        }
+        let span = prompt.len()..done.trim_end_matches('\n').len();
+        if span.is_empty() {
+            continue;
+        }
+        spans.retain(|s| s.end <= span.start || s.start >= done.len());
+        spans.push(span);
+    }
+    spans.sort_by_key(|s| s.start);
 }
 
 /// `true` for each token whose first byte lies in one of `spans`.
@@ -156,7 +207,8 @@ mod tests {
 
     #[test]
     fn tokens_starting_in_spans_are_trained() {
-        let mask = mask_tokens(&[(0, 2), (2, 5), (5, 6), (6, 6)], &[2..6]);
-        assert_eq!(mask, [false, true, true, false]);
+        let spans = vec![2..6, 9..10];
+        let mask = mask_tokens(&[(0, 2), (2, 5), (5, 6), (6, 6), (9, 10)], &spans);
+        assert_eq!(mask, [false, true, true, false, true]);
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod family;
+pub mod format;
 pub mod gguf;
 pub mod mask;
 pub mod parse;
@@ -14,6 +15,7 @@ pub mod types;
 
 pub use error::{ChatError, Result};
 pub use family::{Family, ToolSyntax};
+pub use format::{ChatFormat, Prompt};
 pub use gguf::{Gguf, GgufValue};
 pub use mask::{assistant_spans, TrainOn, TrainingExample};
 pub use parse::{parse_completion, ParseError, ParseMode, Parsed, Repair};

@@ -223,7 +223,7 @@ fn python_formatter(
     value: &Value,
 ) -> std::result::Result<(), minijinja::Error> {
     match value.kind() {
-        ValueKind::Bool | ValueKind::None => out
+        ValueKind::Bool | ValueKind::None | ValueKind::Number => out
             .write_str(&python_str(value))
             .map_err(minijinja::Error::from),
         _ => minijinja::escape_formatter(out, state, value),
@@ -506,6 +506,11 @@ mod tests {
 
     #[test]
     fn python_printing_of_bools_and_none() {
+        let out = render(
+            "{{ 1e20 }} {{ 2.5 }} {{ 3 }} {{ 1.0e-7 }}",
+            serde_json::json!({}),
+        );
+        assert_eq!(out, "1e+20 2.5 3 1e-07");
         let out = render(
             "{{ t }} {{ n }} {{ t | string }} {{ f }}",
             serde_json::json!({"t": true, "n": null, "f": 1.0}),

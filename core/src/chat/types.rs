@@ -9,13 +9,19 @@ use serde_json::{Map, Value};
 #[serde(tag = "role", rename_all = "lowercase")]
 pub enum Message {
     System {
+        #[serde(deserialize_with = "text_content")]
         content: String,
     },
     User {
+        #[serde(deserialize_with = "text_content")]
         content: String,
     },
     Assistant {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "optional_text_content"
+        )]
         content: Option<String>,
         /// Thinking text (`<think>…</think>` / Gemma's thought channel), kept apart from content.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24,6 +30,7 @@ pub enum Message {
         tool_calls: Vec<ToolCall>,
     },
     Tool {
+        #[serde(deserialize_with = "text_content")]
         content: String,
         tool_call_id: String,
         /// Name of the tool that produced the result (Gemma's template prints it).
@@ -100,9 +107,10 @@ impl Message {
                 reasoning_content,
                 tool_calls,
             } => {
+                // Templates test `'</think>' in content`; a missing content renders as "".
                 m.insert(
                     "content".into(),
-                    content.as_deref().map_or(Value::Null, Value::from),
+                    Value::from(content.as_deref().unwrap_or("")),
                 );
                 if let Some(r) = reasoning_content {
                     m.insert("reasoning_content".into(), Value::from(r.as_str()));
@@ -134,6 +142,42 @@ impl Message {
             }
         }
         Value::Object(m)
+    }
+}
+
+/// OpenAI content: a string, or a list of parts of which the `text` parts are joined.
+fn text_content<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(optional_text_content(d)?.unwrap_or_default())
+}
+
+fn optional_text_content<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        Value::Array(parts) => {
+            let mut text = String::new();
+            for part in parts {
+                match part {
+                    Value::String(s) => text.push_str(&s),
+                    Value::Object(p) => {
+                        match (p.get("type").and_then(Value::as_str), p.get("text")) {
+                            (Some("text") | None, Some(Value::String(t))) => text.push_str(t),
+                            (Some(other), _) => {
+                                return Err(serde::de::Error::custom(format!(
+                                    "content part of type {other:?} is not supported (text only)"
+                                )))
+                            }
+                            _ => return Err(serde::de::Error::custom("content part without text")),
+                        }
+                    }
+                    _ => return Err(serde::de::Error::custom("content part is not an object")),
+                }
+            }
+            Ok(Some(text))
+        }
+        _ => Err(serde::de::Error::custom(
+            "content must be a string or a list of text parts",
+        )),
     }
 }
 
@@ -257,6 +301,24 @@ mod tests {
         );
         let back: Message = serde_json::from_value(wire).expect("deserialise");
         assert_eq!(back, m);
+    }
+
+    #[test]
+    fn content_parts_and_null_content() {
+        let m: Message = serde_json::from_str(
+            r#"{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}"#,
+        )
+        .expect("parts");
+        assert_eq!(m, Message::user("ab"));
+        let m: Message = serde_json::from_str(
+            r#"{"role":"assistant","content":null,"tool_calls":[{"id":"1","type":"function","function":{"name":"f","arguments":"{}"}}]}"#,
+        )
+        .expect("null content");
+        assert_eq!(m.to_template_value()["content"], "");
+        assert!(serde_json::from_str::<Message>(
+            r#"{"role":"user","content":[{"type":"image_url"}]}"#
+        )
+        .is_err());
     }
 
     #[test]

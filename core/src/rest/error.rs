@@ -80,7 +80,7 @@ impl ApiError {
             // 410 is what Calendar answers for an expired sync token: a precondition failed.
             410 | 412 => "FAILED_PRECONDITION",
             429 => "RESOURCE_EXHAUSTED",
-            400..=499 => "FAILED_PRECONDITION",
+            c if (400..500).contains(&c) => "FAILED_PRECONDITION",
             _ => "INTERNAL",
         }
     }

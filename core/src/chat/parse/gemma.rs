@@ -109,6 +109,7 @@ fn parse_call(body: &str, base: usize, ctx: &mut Ctx) -> Result<ToolCall, ParseE
         pos: 0,
         base: args_base,
         ctx,
+        depth: 0,
     };
     let args = p.object()?;
     p.skip_ws();
@@ -118,11 +119,15 @@ fn parse_call(body: &str, base: usize, ctx: &mut Ctx) -> Result<ToolCall, ParseE
     Ok(ToolCall::new("", name, Value::Object(args)))
 }
 
+/// Deepest nesting of `{…}` / `[…]` accepted (model output is untrusted; no stack overflows).
+const MAX_DEPTH: usize = 64;
+
 struct Parser<'a, 'c> {
     s: &'a str,
     pos: usize,
     base: usize,
     ctx: &'c mut Ctx,
+    depth: usize,
 }
 
 impl Parser<'_, '_> {
@@ -255,6 +260,16 @@ impl Parser<'_, '_> {
     }
 
     fn value(&mut self) -> Result<Value, ParseError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.err("arguments nested too deeply"));
+        }
+        self.depth += 1;
+        let v = self.value_inner();
+        self.depth -= 1;
+        v
+    }
+
+    fn value_inner(&mut self) -> Result<Value, ParseError> {
         let s = self.s;
         let r = &s[self.pos..];
         if r.starts_with(QUOTE) {

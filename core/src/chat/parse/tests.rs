@@ -162,11 +162,45 @@ fn gemma_tolerant_repairs() {
     }
 }
 
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = format!(
+        "<|tool_call>call:send{{to:{}<tool_call|>",
+        "[".repeat(100_000)
+    );
+    assert!(parse_completion(ToolSyntax::Gemma4, &deep, &tools(), ParseMode::Tolerant).is_err());
+    let deep = format!(
+        "<tool_call>{{\"name\": \"send\", \"arguments\": {{\"to\": {}}}}}</tool_call>",
+        "[".repeat(100_000)
+    );
+    let _ = parse_completion(ToolSyntax::Hermes, &deep, &tools(), ParseMode::Tolerant);
+    let _ = parse_completion(ToolSyntax::Hermes, &deep, &tools(), ParseMode::Strict);
+}
+
 const VALID: [(ToolSyntax, &str); 3] = [
     (ToolSyntax::Hermes, "<think>\nx\n</think>\n\nhi\n<tool_call>\n{\"name\": \"send\", \"arguments\": {\"to\": \"a\", \"n\": [1, {\"b\": null}]}}\n</tool_call>"),
     (ToolSyntax::QwenXml, "hi\n\n<tool_call>\n<function=send>\n<parameter=to>\na\n</parameter>\n<parameter=meta>\n{\"k\": [1]}\n</parameter>\n</function>\n</tool_call>"),
     (ToolSyntax::Gemma4, "<|channel>thought\nx<channel|><|tool_call>call:send{meta:{k:[1,<|\"|>z<|\"|>]},to:<|\"|>a<|\"|>}<tool_call|><|tool_response>"),
 ];
+
+#[test]
+fn tolerant_equals_strict_on_valid_output() {
+    for (syntax, text) in VALID {
+        let s = strict(syntax, text).expect("valid");
+        let t = tolerant(syntax, text);
+        assert_eq!(s, t, "{text:?}");
+    }
+}
+
+#[test]
+fn strict_errors_point_at_the_problem() {
+    let text = "<tool_call>\n<function=send>\n<parameter=n>\nthree\n</parameter>\n</function>\n</tool_call>";
+    let e = strict(ToolSyntax::QwenXml, text).expect_err("untyped");
+    assert!(text[e.offset..].starts_with("\nthree"), "{e}");
+    let text = "<|tool_call>call:send{to:<|\"|>a<|\"|> n:1}<tool_call|>";
+    let e = strict(ToolSyntax::Gemma4, text).expect_err("missing comma");
+    assert!(text[e.offset..].starts_with("n:1"), "{e}");
+}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
