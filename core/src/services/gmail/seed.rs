@@ -1,11 +1,1 @@
-//! Filler for this service.
-
-use rand_chacha::ChaCha8Rng;
-use rusqlite::Connection;
-
-use crate::error::Result;
-use crate::seed::Scale;
-
-pub fn seed(_conn: &Connection, _rng: &mut ChaCha8Rng, _scale: Scale) -> Result<()> {
-    Ok(())
-}
+pub fn seed(_conn: &rusqlite::Connection, _rng: &mut rand_chacha::ChaCha8Rng, _scale: crate::seed::Scale) -> crate::error::Result<()> { Ok(()) }
