@@ -14,6 +14,7 @@ pub mod mime;
 pub mod schema;
 pub mod search;
 pub mod seed;
+mod seed_text;
 pub mod settings;
 pub mod store;
 pub mod threads;
