@@ -35,9 +35,25 @@ fn profile_counts_and_user_param() {
     assert!(p["messagesTotal"].as_i64().unwrap() >= 60);
     assert!(p["threadsTotal"].as_i64().unwrap() > 10);
     assert!(p["historyId"].is_string());
-    ok(&mut w, Method::Get, "/gmail/v1/users/alex@nexusai.com/profile", None);
-    ok(&mut w, Method::Get, "/gmail/v1/users/user_alex/profile", None);
-    let e = err(&mut w, Method::Get, "/gmail/v1/users/priya@nexusai.com/profile", None, 403);
+    ok(
+        &mut w,
+        Method::Get,
+        "/gmail/v1/users/alex@nexusai.com/profile",
+        None,
+    );
+    ok(
+        &mut w,
+        Method::Get,
+        "/gmail/v1/users/user_alex/profile",
+        None,
+    );
+    let e = err(
+        &mut w,
+        Method::Get,
+        "/gmail/v1/users/priya@nexusai.com/profile",
+        None,
+        403,
+    );
     assert_eq!(e["error"]["status"], "PERMISSION_DENIED");
     // another user acts on their own mailbox
     let r = w.handle(&Request::get("/gmail/v1/users/me/profile").as_user("priya@nexusai.com"));
@@ -48,7 +64,10 @@ fn profile_counts_and_user_param() {
 #[test]
 fn list_paginates_newest_first() {
     let mut w = world();
-    let all = get_json(&mut w, &format!("{M}/messages?maxResults=500&includeSpamTrash=true"));
+    let all = get_json(
+        &mut w,
+        &format!("{M}/messages?maxResults=500&includeSpamTrash=true"),
+    );
     let total = all["resultSizeEstimate"].as_u64().unwrap() as usize;
     assert_eq!(all["messages"].as_array().unwrap().len(), total);
     assert!(all.get("nextPageToken").is_none());
@@ -91,11 +110,41 @@ fn list_paginates_newest_first() {
     // spam and trash excluded by default
     let default = get_json(&mut w, &format!("{M}/messages?maxResults=500"));
     assert!(default["resultSizeEstimate"].as_u64().unwrap() < total as u64);
-    err(&mut w, Method::Get, &format!("{M}/messages?pageToken=bogus"), None, 400);
-    err(&mut w, Method::Get, &format!("{M}/messages?maxResults=0"), None, 400);
-    err(&mut w, Method::Get, &format!("{M}/messages?maxResults=501"), None, 400);
-    err(&mut w, Method::Get, &format!("{M}/messages?labelIds=NoSuchLabel"), None, 400);
-    err(&mut w, Method::Get, &format!("{M}/messages?includeSpamTrash=maybe"), None, 400);
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/messages?pageToken=bogus"),
+        None,
+        400,
+    );
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/messages?maxResults=0"),
+        None,
+        400,
+    );
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/messages?maxResults=501"),
+        None,
+        400,
+    );
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/messages?labelIds=NoSuchLabel"),
+        None,
+        400,
+    );
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/messages?includeSpamTrash=maybe"),
+        None,
+        400,
+    );
     let spam = get_json(&mut w, &format!("{M}/messages?labelIds=SPAM"));
     assert!(spam["resultSizeEstimate"].as_u64().unwrap() >= 1);
     let empty = get_json(&mut w, &format!("{M}/messages?q=zzzznotthere"));
@@ -117,8 +166,20 @@ fn get_formats_and_attachments() {
     let body = get_json(&mut w, &format!("{M}/messages/{id}/attachments/{att_id}"));
     assert_eq!(body["size"], att["body"]["size"]);
     assert!(URL_SAFE.decode(body["data"].as_str().unwrap()).is_ok());
-    err(&mut w, Method::Get, &format!("{M}/messages/{id}/attachments/nope"), None, 404);
-    err(&mut w, Method::Get, &format!("{M}/messages/0000/attachments/{att_id}"), None, 404);
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/messages/{id}/attachments/nope"),
+        None,
+        404,
+    );
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/messages/0000/attachments/{att_id}"),
+        None,
+        404,
+    );
 
     let meta = get_json(
         &mut w,
@@ -137,11 +198,27 @@ fn get_formats_and_attachments() {
     assert!(minimal["sizeEstimate"].as_i64().unwrap() > 0);
     let raw_msg = get_json(&mut w, &format!("{M}/messages/{id}?format=raw"));
     assert!(raw_msg.get("payload").is_none());
-    let text = String::from_utf8(URL_SAFE.decode(raw_msg["raw"].as_str().unwrap()).unwrap()).unwrap();
+    let text =
+        String::from_utf8(URL_SAFE.decode(raw_msg["raw"].as_str().unwrap()).unwrap()).unwrap();
     assert!(text.contains("Content-Type: multipart/mixed"));
-    assert!(text.contains(&format!("Subject: {}", header(&full, "Subject"))) || !header(&full, "Subject").is_ascii());
-    err(&mut w, Method::Get, &format!("{M}/messages/{id}?format=weird"), None, 400);
-    err(&mut w, Method::Get, &format!("{M}/messages/ffffffffffffffff"), None, 404);
+    assert!(
+        text.contains(&format!("Subject: {}", header(&full, "Subject")))
+            || !header(&full, "Subject").is_ascii()
+    );
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/messages/{id}?format=weird"),
+        None,
+        400,
+    );
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/messages/ffffffffffffffff"),
+        None,
+        404,
+    );
 }
 
 fn header(msg: &Value, name: &str) -> String {
@@ -161,15 +238,25 @@ fn send_delivers_threads_and_keeps_bcc_private() {
         &mut w,
         Method::Post,
         &format!("{M}/messages/send"),
-        Some(json!({"raw": raw("To: Priya Patel <priya@nexusai.com>\nCc: jordan@nexusai.com\nBcc: sarah@nexusai.com, outsider@example.org\nSubject: Launch plan\n\nLet's ship on Friday.\n")})),
+        Some(
+            json!({"raw": raw("To: Priya Patel <priya@nexusai.com>\nCc: jordan@nexusai.com\nBcc: sarah@nexusai.com, outsider@example.org\nSubject: Launch plan\n\nLet's ship on Friday.\n")}),
+        ),
     );
     assert_eq!(labels_of(&sent), vec!["SENT"]);
-    let mine = get_json(&mut w, &format!("{M}/messages/{}", sent["id"].as_str().unwrap()));
+    let mine = get_json(
+        &mut w,
+        &format!("{M}/messages/{}", sent["id"].as_str().unwrap()),
+    );
     assert_eq!(header(&mine, "From"), "Alex Chen <alex@nexusai.com>");
     assert!(header(&mine, "Bcc").contains("sarah@nexusai.com"));
     assert!(header(&mine, "Message-ID").starts_with('<'));
-    for who in ["priya@nexusai.com", "jordan@nexusai.com", "sarah@nexusai.com"] {
-        let r = w.handle(&Request::get("/gmail/v1/users/me/messages?q=subject:launch").as_user(who));
+    for who in [
+        "priya@nexusai.com",
+        "jordan@nexusai.com",
+        "sarah@nexusai.com",
+    ] {
+        let r =
+            w.handle(&Request::get("/gmail/v1/users/me/messages?q=subject:launch").as_user(who));
         assert_eq!(r.body["resultSizeEstimate"], 1, "{who}");
         let id = r.body["messages"][0]["id"].as_str().unwrap().to_string();
         let m = w.handle(&Request::get(format!("/gmail/v1/users/me/messages/{id}")).as_user(who));
@@ -181,26 +268,60 @@ fn send_delivers_threads_and_keeps_bcc_private() {
     let msg_id = header(&mine, "Message-ID");
     let reply = format!("To: alex@nexusai.com\nSubject: Re: Launch plan\nIn-Reply-To: {msg_id}\nReferences: {msg_id}\n\nFriday works.\n");
     let r = w.handle(
-        &Request::post("/gmail/v1/users/me/messages/send", json!({"raw": raw(&reply)}))
-            .as_user("priya@nexusai.com"),
+        &Request::post(
+            "/gmail/v1/users/me/messages/send",
+            json!({"raw": raw(&reply)}),
+        )
+        .as_user("priya@nexusai.com"),
     );
     assert_eq!(r.status, 200, "{}", r.body);
-    let thread = get_json(&mut w, &format!("{M}/threads/{}", sent["threadId"].as_str().unwrap()));
+    let thread = get_json(
+        &mut w,
+        &format!("{M}/threads/{}", sent["threadId"].as_str().unwrap()),
+    );
     assert_eq!(thread["messages"].as_array().unwrap().len(), 2);
     // explicit threadId
     let again = ok(
         &mut w,
         Method::Post,
         &format!("{M}/messages/send"),
-        Some(json!({"raw": raw("To: priya@nexusai.com\nSubject: Re: Launch plan\n\nOne more thing.\n"), "threadId": sent["threadId"]})),
+        Some(
+            json!({"raw": raw("To: priya@nexusai.com\nSubject: Re: Launch plan\n\nOne more thing.\n"), "threadId": sent["threadId"]}),
+        ),
     );
     assert_eq!(again["threadId"], sent["threadId"]);
     // errors
-    err(&mut w, Method::Post, &format!("{M}/messages/send"), Some(json!({})), 400);
-    err(&mut w, Method::Post, &format!("{M}/messages/send"), Some(json!({"raw": "%%%"})), 400);
-    err(&mut w, Method::Post, &format!("{M}/messages/send"), Some(json!({"raw": raw("Subject: nobody\n\nhi\n")})), 400);
-    err(&mut w, Method::Post, &format!("{M}/messages/send"), Some(json!({"raw": raw("To: a@b.com\n\nhi\n"), "threadId": "nope"})), 404);
-    let r = w.handle(&Request::new(Method::Post, format!("{M}/messages/send")).with_raw_body("{not json"));
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/send"),
+        Some(json!({})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/send"),
+        Some(json!({"raw": "%%%"})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/send"),
+        Some(json!({"raw": raw("Subject: nobody\n\nhi\n")})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/send"),
+        Some(json!({"raw": raw("To: a@b.com\n\nhi\n"), "threadId": "nope"})),
+        404,
+    );
+    let r = w.handle(
+        &Request::new(Method::Post, format!("{M}/messages/send")).with_raw_body("{not json"),
+    );
     assert_eq!(r.status, 400);
 }
 
@@ -211,7 +332,9 @@ fn insert_import_modify_trash_delete() {
         &mut w,
         Method::Post,
         &format!("{M}/messages"),
-        Some(json!({"raw": raw("From: x@example.com\nTo: alex@nexusai.com\nSubject: inserted\nDate: Mon, 02 Mar 2026 10:00:00 +0000\n\nbody\n"), "labelIds": ["INBOX", "UNREAD"]})),
+        Some(
+            json!({"raw": raw("From: x@example.com\nTo: alex@nexusai.com\nSubject: inserted\nDate: Mon, 02 Mar 2026 10:00:00 +0000\n\nbody\n"), "labelIds": ["INBOX", "UNREAD"]}),
+        ),
     );
     let id = ins["id"].as_str().unwrap().to_string();
     assert_eq!(labels_of(&ins), vec!["INBOX", "UNREAD"]);
@@ -219,12 +342,32 @@ fn insert_import_modify_trash_delete() {
         &mut w,
         Method::Post,
         &format!("{M}/messages/import"),
-        Some(json!({"raw": raw("From: y@example.com\nSubject: imported\nDate: Mon, 02 Mar 2026 10:00:00 +0000\n\nold\n"), "labelIds": ["INBOX"]})),
+        Some(
+            json!({"raw": raw("From: y@example.com\nSubject: imported\nDate: Mon, 02 Mar 2026 10:00:00 +0000\n\nold\n"), "labelIds": ["INBOX"]}),
+        ),
     );
-    let got = get_json(&mut w, &format!("{M}/messages/{}?format=minimal", imp["id"].as_str().unwrap()));
+    let got = get_json(
+        &mut w,
+        &format!(
+            "{M}/messages/{}?format=minimal",
+            imp["id"].as_str().unwrap()
+        ),
+    );
     assert_eq!(got["internalDate"], "1772445600000");
-    err(&mut w, Method::Post, &format!("{M}/messages"), Some(json!({"raw": raw("Subject: a\n\nb\n"), "labelIds": ["Nope"]})), 400);
-    err(&mut w, Method::Post, &format!("{M}/messages"), Some(json!({"labelIds": ["INBOX"]})), 400);
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages"),
+        Some(json!({"raw": raw("Subject: a\n\nb\n"), "labelIds": ["Nope"]})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages"),
+        Some(json!({"labelIds": ["INBOX"]})),
+        400,
+    );
 
     let m = ok(
         &mut w,
@@ -233,28 +376,102 @@ fn insert_import_modify_trash_delete() {
         Some(json!({"addLabelIds": ["STARRED"], "removeLabelIds": ["UNREAD"]})),
     );
     assert_eq!(labels_of(&m), vec!["INBOX", "STARRED"]);
-    err(&mut w, Method::Post, &format!("{M}/messages/{id}/modify"), Some(json!({"addLabelIds": ["Label_404"]})), 400);
-    err(&mut w, Method::Post, &format!("{M}/messages/{id}/modify"), Some(json!({"addLabelIds": "STARRED"})), 400);
-    err(&mut w, Method::Post, &format!("{M}/messages/{id}/modify"), Some(json!({"addLabelIds": ["DRAFT"]})), 400);
-    err(&mut w, Method::Post, &format!("{M}/messages/deadbeef/modify"), Some(json!({})), 404);
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/{id}/modify"),
+        Some(json!({"addLabelIds": ["Label_404"]})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/{id}/modify"),
+        Some(json!({"addLabelIds": "STARRED"})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/{id}/modify"),
+        Some(json!({"addLabelIds": ["DRAFT"]})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/deadbeef/modify"),
+        Some(json!({})),
+        404,
+    );
 
-    let t = ok(&mut w, Method::Post, &format!("{M}/messages/{id}/trash"), None);
+    let t = ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/{id}/trash"),
+        None,
+    );
     assert_eq!(labels_of(&t), vec!["STARRED", "TRASH"]);
-    let u = ok(&mut w, Method::Post, &format!("{M}/messages/{id}/untrash"), None);
+    let u = ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/{id}/untrash"),
+        None,
+    );
     assert_eq!(labels_of(&u), vec!["STARRED"]);
     let both = vec![id.clone(), imp["id"].as_str().unwrap().to_string()];
-    let r = call(&mut w, Method::Post, &format!("{M}/messages/batchModify"), Some(json!({"ids": both, "addLabelIds": ["IMPORTANT"]})));
+    let r = call(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/batchModify"),
+        Some(json!({"ids": both, "addLabelIds": ["IMPORTANT"]})),
+    );
     assert_eq!(r.status, 204);
     let got = get_json(&mut w, &format!("{M}/messages/{id}?format=minimal"));
     assert!(labels_of(&got).contains(&"IMPORTANT".to_string()));
-    err(&mut w, Method::Post, &format!("{M}/messages/batchModify"), Some(json!({"ids": []})), 400);
-    err(&mut w, Method::Post, &format!("{M}/messages/batchModify"), Some(json!({"ids": ["nope"], "addLabelIds": ["STARRED"]})), 404);
-    assert_eq!(call(&mut w, Method::Delete, &format!("{M}/messages/{id}"), None).status, 204);
-    err(&mut w, Method::Get, &format!("{M}/messages/{id}"), None, 404);
-    err(&mut w, Method::Delete, &format!("{M}/messages/{id}"), None, 404);
-    let r = call(&mut w, Method::Post, &format!("{M}/messages/batchDelete"), Some(json!({"ids": [imp["id"]]})));
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/batchModify"),
+        Some(json!({"ids": []})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/batchModify"),
+        Some(json!({"ids": ["nope"], "addLabelIds": ["STARRED"]})),
+        404,
+    );
+    assert_eq!(
+        call(&mut w, Method::Delete, &format!("{M}/messages/{id}"), None).status,
+        204
+    );
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/messages/{id}"),
+        None,
+        404,
+    );
+    err(
+        &mut w,
+        Method::Delete,
+        &format!("{M}/messages/{id}"),
+        None,
+        404,
+    );
+    let r = call(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/batchDelete"),
+        Some(json!({"ids": [imp["id"]]})),
+    );
     assert_eq!(r.status, 204);
-    assert_eq!(get_json(&mut w, &format!("{M}/profile"))["messagesTotal"], 0);
+    assert_eq!(
+        get_json(&mut w, &format!("{M}/profile"))["messagesTotal"],
+        0
+    );
 }
 
 #[test]
@@ -270,22 +487,79 @@ fn threads_list_get_modify_trash_delete() {
         .unwrap()
         .iter()
         .map(|t| t["id"].as_str().unwrap().to_string())
-        .find(|id| get_json(&mut w, &format!("{M}/threads/{id}?format=minimal"))["messages"].as_array().unwrap().len() > 1)
+        .find(|id| {
+            get_json(&mut w, &format!("{M}/threads/{id}?format=minimal"))["messages"]
+                .as_array()
+                .unwrap()
+                .len()
+                > 1
+        })
         .expect("a multi-message thread");
-    let t = get_json(&mut w, &format!("{M}/threads/{tid}?format=metadata&metadataHeaders=Subject"));
+    let t = get_json(
+        &mut w,
+        &format!("{M}/threads/{tid}?format=metadata&metadataHeaders=Subject"),
+    );
     let msgs = t["messages"].as_array().unwrap();
     assert!(msgs.iter().all(|m| m["threadId"] == tid.as_str()));
-    let modified = ok(&mut w, Method::Post, &format!("{M}/threads/{tid}/modify"), Some(json!({"addLabelIds": ["STARRED"]})));
-    assert!(modified["messages"].as_array().unwrap().iter().all(|m| labels_of(m).contains(&"STARRED".to_string())));
-    let trashed = ok(&mut w, Method::Post, &format!("{M}/threads/{tid}/trash"), None);
-    assert!(trashed["messages"].as_array().unwrap().iter().all(|m| labels_of(m).contains(&"TRASH".to_string())));
+    let modified = ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/threads/{tid}/modify"),
+        Some(json!({"addLabelIds": ["STARRED"]})),
+    );
+    assert!(modified["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| labels_of(m).contains(&"STARRED".to_string())));
+    let trashed = ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/threads/{tid}/trash"),
+        None,
+    );
+    assert!(trashed["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| labels_of(m).contains(&"TRASH".to_string())));
     let in_trash = get_json(&mut w, &format!("{M}/threads?q=in:trash&maxResults=500"));
-    assert!(in_trash["threads"].as_array().unwrap().iter().any(|t| t["id"] == tid.as_str()));
-    ok(&mut w, Method::Post, &format!("{M}/threads/{tid}/untrash"), None);
-    assert_eq!(call(&mut w, Method::Delete, &format!("{M}/threads/{tid}"), None).status, 204);
-    err(&mut w, Method::Get, &format!("{M}/threads/{tid}"), None, 404);
-    err(&mut w, Method::Post, &format!("{M}/threads/{tid}/modify"), Some(json!({})), 404);
-    err(&mut w, Method::Get, "/gmail/v1/users/sarah@nexusai.com/threads", None, 403);
+    assert!(in_trash["threads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["id"] == tid.as_str()));
+    ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/threads/{tid}/untrash"),
+        None,
+    );
+    assert_eq!(
+        call(&mut w, Method::Delete, &format!("{M}/threads/{tid}"), None).status,
+        204
+    );
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/threads/{tid}"),
+        None,
+        404,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/threads/{tid}/modify"),
+        Some(json!({})),
+        404,
+    );
+    err(
+        &mut w,
+        Method::Get,
+        "/gmail/v1/users/sarah@nexusai.com/threads",
+        None,
+        403,
+    );
 }
 
 #[test]
@@ -308,40 +582,132 @@ fn labels_crud_counts_and_rules() {
         &mut w,
         Method::Post,
         &format!("{M}/labels"),
-        Some(json!({"name": "Vendors/2026", "color": {"textColor": "#ffffff", "backgroundColor": "#16a766"}, "labelListVisibility": "labelShowIfUnread"})),
+        Some(
+            json!({"name": "Vendors/2026", "color": {"textColor": "#ffffff", "backgroundColor": "#16a766"}, "labelListVisibility": "labelShowIfUnread"}),
+        ),
     );
     let id = created["id"].as_str().unwrap().to_string();
     assert!(id.starts_with("Label_"));
     assert_eq!(created["type"], "user");
-    err(&mut w, Method::Post, &format!("{M}/labels"), Some(json!({"name": "vendors/2026"})), 409);
-    err(&mut w, Method::Post, &format!("{M}/labels"), Some(json!({"name": "INBOX"})), 400);
-    err(&mut w, Method::Post, &format!("{M}/labels"), Some(json!({"name": ""})), 400);
-    err(&mut w, Method::Post, &format!("{M}/labels"), Some(json!({})), 400);
-    err(&mut w, Method::Post, &format!("{M}/labels"), Some(json!({"name": "x", "color": {"textColor": "#123456", "backgroundColor": "#16a766"}})), 400);
-    err(&mut w, Method::Post, &format!("{M}/labels"), Some(json!({"name": "x", "messageListVisibility": "maybe"})), 400);
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/labels"),
+        Some(json!({"name": "vendors/2026"})),
+        409,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/labels"),
+        Some(json!({"name": "INBOX"})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/labels"),
+        Some(json!({"name": ""})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/labels"),
+        Some(json!({})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/labels"),
+        Some(json!({"name": "x", "color": {"textColor": "#123456", "backgroundColor": "#16a766"}})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/labels"),
+        Some(json!({"name": "x", "messageListVisibility": "maybe"})),
+        400,
+    );
 
-    let patched = ok(&mut w, Method::Patch, &format!("{M}/labels/{id}"), Some(json!({"name": "Vendors/2027"})));
+    let patched = ok(
+        &mut w,
+        Method::Patch,
+        &format!("{M}/labels/{id}"),
+        Some(json!({"name": "Vendors/2027"})),
+    );
     assert_eq!(patched["name"], "Vendors/2027");
     assert_eq!(patched["labelListVisibility"], "labelShowIfUnread");
     assert_eq!(patched["messagesTotal"], 0);
-    let updated = ok(&mut w, Method::Put, &format!("{M}/labels/{id}"), Some(json!({"name": "Vendors"})));
+    let updated = ok(
+        &mut w,
+        Method::Put,
+        &format!("{M}/labels/{id}"),
+        Some(json!({"name": "Vendors"})),
+    );
     assert_eq!(updated["labelListVisibility"], "labelShow");
     assert!(updated.get("color").is_none());
-    err(&mut w, Method::Put, &format!("{M}/labels/{id}"), Some(json!({})), 400);
-    err(&mut w, Method::Patch, &format!("{M}/labels/INBOX"), Some(json!({"name": "Box"})), 400);
-    err(&mut w, Method::Delete, &format!("{M}/labels/INBOX"), None, 400);
-    err(&mut w, Method::Get, &format!("{M}/labels/Label_404"), None, 404);
+    err(
+        &mut w,
+        Method::Put,
+        &format!("{M}/labels/{id}"),
+        Some(json!({})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Patch,
+        &format!("{M}/labels/INBOX"),
+        Some(json!({"name": "Box"})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Delete,
+        &format!("{M}/labels/INBOX"),
+        None,
+        400,
+    );
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/labels/Label_404"),
+        None,
+        404,
+    );
 
     // label a message, count it, then delete the label: the message loses it
     let first = get_json(&mut w, &format!("{M}/messages?maxResults=1"));
     let mid = first["messages"][0]["id"].as_str().unwrap().to_string();
-    ok(&mut w, Method::Post, &format!("{M}/messages/{mid}/modify"), Some(json!({"addLabelIds": [id]})));
-    assert_eq!(get_json(&mut w, &format!("{M}/labels/{id}"))["messagesTotal"], 1);
-    assert_eq!(get_json(&mut w, &format!("{M}/messages?q=label:vendors"))["resultSizeEstimate"], 1);
-    assert_eq!(call(&mut w, Method::Delete, &format!("{M}/labels/{id}"), None).status, 204);
+    ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/{mid}/modify"),
+        Some(json!({"addLabelIds": [id]})),
+    );
+    assert_eq!(
+        get_json(&mut w, &format!("{M}/labels/{id}"))["messagesTotal"],
+        1
+    );
+    assert_eq!(
+        get_json(&mut w, &format!("{M}/messages?q=label:vendors"))["resultSizeEstimate"],
+        1
+    );
+    assert_eq!(
+        call(&mut w, Method::Delete, &format!("{M}/labels/{id}"), None).status,
+        204
+    );
     let m = get_json(&mut w, &format!("{M}/messages/{mid}?format=minimal"));
     assert!(!labels_of(&m).contains(&id));
-    err(&mut w, Method::Delete, &format!("{M}/labels/{id}"), None, 404);
+    err(
+        &mut w,
+        Method::Delete,
+        &format!("{M}/labels/{id}"),
+        None,
+        404,
+    );
 }
 
 #[test]
@@ -353,7 +719,9 @@ fn drafts_lifecycle() {
         &mut w,
         Method::Post,
         &format!("{M}/drafts"),
-        Some(json!({"message": {"raw": raw("To: marcus@nexusai.com\nSubject: Q2 numbers\n\nDraft body\n")}})),
+        Some(
+            json!({"message": {"raw": raw("To: marcus@nexusai.com\nSubject: Q2 numbers\n\nDraft body\n")}}),
+        ),
     );
     let did = d["id"].as_str().unwrap().to_string();
     assert_eq!(labels_of(&d["message"]), vec!["DRAFT"]);
@@ -363,36 +731,108 @@ fn drafts_lifecycle() {
         &mut w,
         Method::Put,
         &format!("{M}/drafts/{did}"),
-        Some(json!({"message": {"raw": raw("To: marcus@nexusai.com\nSubject: Q2 numbers (v2)\n\nBetter body\n")}})),
+        Some(
+            json!({"message": {"raw": raw("To: marcus@nexusai.com\nSubject: Q2 numbers (v2)\n\nBetter body\n")}}),
+        ),
     );
     assert_eq!(upd["id"], did.as_str());
     let listed = get_json(&mut w, &format!("{M}/drafts?q=subject:v2"));
     assert_eq!(listed["drafts"][0]["id"], did.as_str());
-    let sent = ok(&mut w, Method::Post, &format!("{M}/drafts/send"), Some(json!({"id": did})));
+    let sent = ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/drafts/send"),
+        Some(json!({"id": did})),
+    );
     assert_eq!(labels_of(&sent), vec!["SENT"]);
     err(&mut w, Method::Get, &format!("{M}/drafts/{did}"), None, 404);
-    let r = w.handle(&Request::get("/gmail/v1/users/me/messages?q=subject:v2").as_user("marcus@nexusai.com"));
+    let r = w.handle(
+        &Request::get("/gmail/v1/users/me/messages?q=subject:v2").as_user("marcus@nexusai.com"),
+    );
     assert_eq!(r.body["resultSizeEstimate"], 1);
     // errors
-    err(&mut w, Method::Post, &format!("{M}/drafts"), Some(json!({})), 400);
-    err(&mut w, Method::Post, &format!("{M}/drafts"), Some(json!({"message": {}})), 400);
-    err(&mut w, Method::Post, &format!("{M}/drafts/send"), Some(json!({"id": "r123"})), 404);
-    err(&mut w, Method::Post, &format!("{M}/drafts/send"), Some(json!({})), 400);
-    let no_to = ok(&mut w, Method::Post, &format!("{M}/drafts"), Some(json!({"message": {"raw": raw("Subject: nobody\n\nx\n")}})));
-    err(&mut w, Method::Post, &format!("{M}/drafts/send"), Some(json!({"id": no_to["id"]})), 400);
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/drafts"),
+        Some(json!({})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/drafts"),
+        Some(json!({"message": {}})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/drafts/send"),
+        Some(json!({"id": "r123"})),
+        404,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/drafts/send"),
+        Some(json!({})),
+        400,
+    );
+    let no_to = ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/drafts"),
+        Some(json!({"message": {"raw": raw("Subject: nobody\n\nx\n")}})),
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/drafts/send"),
+        Some(json!({"id": no_to["id"]})),
+        400,
+    );
     let gone = no_to["id"].as_str().unwrap();
-    assert_eq!(call(&mut w, Method::Delete, &format!("{M}/drafts/{gone}"), None).status, 204);
-    err(&mut w, Method::Delete, &format!("{M}/drafts/{gone}"), None, 404);
-    err(&mut w, Method::Put, &format!("{M}/drafts/{gone}"), Some(json!({"message": {"raw": raw("Subject: x\n\ny\n")}})), 404);
+    assert_eq!(
+        call(&mut w, Method::Delete, &format!("{M}/drafts/{gone}"), None).status,
+        204
+    );
+    err(
+        &mut w,
+        Method::Delete,
+        &format!("{M}/drafts/{gone}"),
+        None,
+        404,
+    );
+    err(
+        &mut w,
+        Method::Put,
+        &format!("{M}/drafts/{gone}"),
+        Some(json!({"message": {"raw": raw("Subject: x\n\ny\n")}})),
+        404,
+    );
 }
 
 #[test]
 fn history_records_every_mutation() {
     let mut w = world_with(Scale::EMPTY);
-    let start = get_json(&mut w, &format!("{M}/profile"))["historyId"].as_str().unwrap().to_string();
-    let ins = ok(&mut w, Method::Post, &format!("{M}/messages"), Some(json!({"raw": raw("Subject: h\n\nx\n"), "labelIds": ["INBOX"]})));
+    let start = get_json(&mut w, &format!("{M}/profile"))["historyId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ins = ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages"),
+        Some(json!({"raw": raw("Subject: h\n\nx\n"), "labelIds": ["INBOX"]})),
+    );
     let id = ins["id"].as_str().unwrap().to_string();
-    ok(&mut w, Method::Post, &format!("{M}/messages/{id}/modify"), Some(json!({"addLabelIds": ["STARRED"], "removeLabelIds": ["INBOX"]})));
+    ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/{id}/modify"),
+        Some(json!({"addLabelIds": ["STARRED"], "removeLabelIds": ["INBOX"]})),
+    );
     call(&mut w, Method::Delete, &format!("{M}/messages/{id}"), None);
     let h = get_json(&mut w, &format!("{M}/history?startHistoryId={start}"));
     let records = h["history"].as_array().unwrap();
@@ -402,37 +842,77 @@ fn history_records_every_mutation() {
     assert_eq!(records[2]["labelsRemoved"][0]["labelIds"], json!(["INBOX"]));
     assert!(records[3]["messagesDeleted"].is_array());
     assert_eq!(h["historyId"], records[3]["id"]);
-    let only = get_json(&mut w, &format!("{M}/history?startHistoryId={start}&historyTypes=labelAdded"));
+    let only = get_json(
+        &mut w,
+        &format!("{M}/history?startHistoryId={start}&historyTypes=labelAdded"),
+    );
     assert_eq!(only["history"].as_array().unwrap().len(), 1);
-    let by_label = get_json(&mut w, &format!("{M}/history?startHistoryId={start}&labelId=INBOX"));
+    let by_label = get_json(
+        &mut w,
+        &format!("{M}/history?startHistoryId={start}&labelId=INBOX"),
+    );
     // the add (with INBOX) and the INBOX removal
     assert_eq!(by_label["history"].as_array().unwrap().len(), 2);
-    let paged = get_json(&mut w, &format!("{M}/history?startHistoryId={start}&maxResults=3"));
+    let paged = get_json(
+        &mut w,
+        &format!("{M}/history?startHistoryId={start}&maxResults=3"),
+    );
     assert!(paged["nextPageToken"].is_string());
     let latest = h["historyId"].as_str().unwrap();
     let none = get_json(&mut w, &format!("{M}/history?startHistoryId={latest}"));
     assert!(none.get("history").is_none());
     err(&mut w, Method::Get, &format!("{M}/history"), None, 400);
-    err(&mut w, Method::Get, &format!("{M}/history?startHistoryId=abc"), None, 400);
-    err(&mut w, Method::Get, &format!("{M}/history?startHistoryId=1&historyTypes=bogus"), None, 400);
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/history?startHistoryId=abc"),
+        None,
+        400,
+    );
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/history?startHistoryId=1&historyTypes=bogus"),
+        None,
+        400,
+    );
 }
 
 #[test]
 fn filters_apply_to_incoming_mail() {
     let mut w = world_with(Scale::EMPTY);
-    let label = ok(&mut w, Method::Post, "/gmail/v1/users/me/labels", Some(json!({"name": "From Priya"})));
+    let label = ok(
+        &mut w,
+        Method::Post,
+        "/gmail/v1/users/me/labels",
+        Some(json!({"name": "From Priya"})),
+    );
     let f = ok(
         &mut w,
         Method::Post,
         &format!("{M}/settings/filters"),
-        Some(json!({"criteria": {"from": "priya@nexusai.com", "subject": "report"}, "action": {"addLabelIds": [label["id"]], "removeLabelIds": ["INBOX"]}})),
+        Some(
+            json!({"criteria": {"from": "priya@nexusai.com", "subject": "report"}, "action": {"addLabelIds": [label["id"]], "removeLabelIds": ["INBOX"]}}),
+        ),
     );
     let fid = f["id"].as_str().unwrap().to_string();
-    assert_eq!(get_json(&mut w, &format!("{M}/settings/filters/{fid}"))["criteria"]["from"], "priya@nexusai.com");
-    assert_eq!(get_json(&mut w, &format!("{M}/settings/filters"))["filter"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        get_json(&mut w, &format!("{M}/settings/filters/{fid}"))["criteria"]["from"],
+        "priya@nexusai.com"
+    );
+    assert_eq!(
+        get_json(&mut w, &format!("{M}/settings/filters"))["filter"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let r = w.handle(
-        &Request::post("/gmail/v1/users/me/messages/send", json!({"raw": raw("To: alex@nexusai.com\nSubject: Weekly report\n\nnumbers\n")}))
-            .as_user("priya@nexusai.com"),
+        &Request::post(
+            "/gmail/v1/users/me/messages/send",
+            json!({"raw": raw("To: alex@nexusai.com\nSubject: Weekly report\n\nnumbers\n")}),
+        )
+        .as_user("priya@nexusai.com"),
     );
     assert_eq!(r.status, 200);
     let got = get_json(&mut w, &format!("{M}/messages?q=subject:report"));
@@ -442,13 +922,58 @@ fn filters_apply_to_incoming_mail() {
     assert!(l.contains(&label["id"].as_str().unwrap().to_string()));
     assert!(!l.contains(&"INBOX".to_string()));
     // errors
-    err(&mut w, Method::Post, &format!("{M}/settings/filters"), Some(json!({"criteria": {}, "action": {"addLabelIds": ["STARRED"]}})), 400);
-    err(&mut w, Method::Post, &format!("{M}/settings/filters"), Some(json!({"criteria": {"from": "a"}, "action": {}})), 400);
-    err(&mut w, Method::Post, &format!("{M}/settings/filters"), Some(json!({"criteria": {"from": "a"}, "action": {"addLabelIds": ["Nope"]}})), 400);
-    err(&mut w, Method::Post, &format!("{M}/settings/filters"), Some(json!({"criteria": {"from": "a"}, "action": {"forward": "x@example.com"}})), 400);
-    assert_eq!(call(&mut w, Method::Delete, &format!("{M}/settings/filters/{fid}"), None).status, 204);
-    err(&mut w, Method::Delete, &format!("{M}/settings/filters/{fid}"), None, 404);
-    err(&mut w, Method::Get, &format!("{M}/settings/filters/{fid}"), None, 404);
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/settings/filters"),
+        Some(json!({"criteria": {}, "action": {"addLabelIds": ["STARRED"]}})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/settings/filters"),
+        Some(json!({"criteria": {"from": "a"}, "action": {}})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/settings/filters"),
+        Some(json!({"criteria": {"from": "a"}, "action": {"addLabelIds": ["Nope"]}})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/settings/filters"),
+        Some(json!({"criteria": {"from": "a"}, "action": {"forward": "x@example.com"}})),
+        400,
+    );
+    assert_eq!(
+        call(
+            &mut w,
+            Method::Delete,
+            &format!("{M}/settings/filters/{fid}"),
+            None
+        )
+        .status,
+        204
+    );
+    err(
+        &mut w,
+        Method::Delete,
+        &format!("{M}/settings/filters/{fid}"),
+        None,
+        404,
+    );
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/settings/filters/{fid}"),
+        None,
+        404,
+    );
 }
 
 #[test]
@@ -458,30 +983,64 @@ fn vacation_responder_replies_once() {
         &mut w,
         Method::Put,
         &format!("{M}/settings/vacation"),
-        Some(json!({"enableAutoReply": true, "responseSubject": "Out of office", "responseBodyPlainText": "Back on Monday.", "restrictToDomain": true})),
+        Some(
+            json!({"enableAutoReply": true, "responseSubject": "Out of office", "responseBodyPlainText": "Back on Monday.", "restrictToDomain": true}),
+        ),
     );
     assert_eq!(v["enableAutoReply"], true);
-    assert_eq!(get_json(&mut w, &format!("{M}/settings/vacation"))["responseSubject"], "Out of office");
+    assert_eq!(
+        get_json(&mut w, &format!("{M}/settings/vacation"))["responseSubject"],
+        "Out of office"
+    );
     for _ in 0..2 {
         let r = w.handle(
-            &Request::post("/gmail/v1/users/me/messages/send", json!({"raw": raw("To: alex@nexusai.com\nSubject: ping\n\nare you there?\n")}))
-                .as_user("jordan@nexusai.com"),
+            &Request::post(
+                "/gmail/v1/users/me/messages/send",
+                json!({"raw": raw("To: alex@nexusai.com\nSubject: ping\n\nare you there?\n")}),
+            )
+            .as_user("jordan@nexusai.com"),
         );
         assert_eq!(r.status, 200);
     }
-    let r = w.handle(&Request::get("/gmail/v1/users/me/messages?q=subject:%22out%20of%20office%22").as_user("jordan@nexusai.com"));
+    let r = w.handle(
+        &Request::get("/gmail/v1/users/me/messages?q=subject:%22out%20of%20office%22")
+            .as_user("jordan@nexusai.com"),
+    );
     assert_eq!(r.body["resultSizeEstimate"], 1, "{}", r.body);
     // an outsider gets no reply (restrictToDomain)
     let r = w.handle(
-        &Request::post("/gmail/v1/users/me/messages/send", json!({"raw": raw("To: alex@nexusai.com\nSubject: hello\n\nhi\n")}))
-            .as_user("dana@horizonvc.com"),
+        &Request::post(
+            "/gmail/v1/users/me/messages/send",
+            json!({"raw": raw("To: alex@nexusai.com\nSubject: hello\n\nhi\n")}),
+        )
+        .as_user("dana@horizonvc.com"),
     );
     assert_eq!(r.status, 200);
-    let r = w.handle(&Request::get("/gmail/v1/users/me/messages?q=subject:office").as_user("dana@horizonvc.com"));
+    let r = w.handle(
+        &Request::get("/gmail/v1/users/me/messages?q=subject:office").as_user("dana@horizonvc.com"),
+    );
     assert_eq!(r.body["resultSizeEstimate"], 0);
-    err(&mut w, Method::Put, &format!("{M}/settings/vacation"), Some(json!({"enableAutoReply": "yes"})), 400);
-    err(&mut w, Method::Put, &format!("{M}/settings/vacation"), Some(json!({"startTime": "20", "endTime": "10"})), 400);
-    err(&mut w, Method::Put, &format!("{M}/settings/vacation"), Some(json!({"bogus": 1})), 400);
+    err(
+        &mut w,
+        Method::Put,
+        &format!("{M}/settings/vacation"),
+        Some(json!({"enableAutoReply": "yes"})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Put,
+        &format!("{M}/settings/vacation"),
+        Some(json!({"startTime": "20", "endTime": "10"})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Put,
+        &format!("{M}/settings/vacation"),
+        Some(json!({"bogus": 1})),
+        400,
+    );
 }
 
 #[test]
@@ -489,73 +1048,284 @@ fn send_as_crud() {
     let mut w = world();
     let list = get_json(&mut w, &format!("{M}/settings/sendAs"));
     let all = list["sendAs"].as_array().unwrap();
-    assert!(all.iter().any(|s| s["isPrimary"] == true && s["sendAsEmail"] == "alex@nexusai.com"));
-    let c = ok(&mut w, Method::Post, &format!("{M}/settings/sendAs"), Some(json!({"sendAsEmail": "support@nexusai.com", "displayName": "NexusAI Support"})));
+    assert!(all
+        .iter()
+        .any(|s| s["isPrimary"] == true && s["sendAsEmail"] == "alex@nexusai.com"));
+    let c = ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/settings/sendAs"),
+        Some(json!({"sendAsEmail": "support@nexusai.com", "displayName": "NexusAI Support"})),
+    );
     assert_eq!(c["verificationStatus"], "accepted");
-    let ext = ok(&mut w, Method::Post, &format!("{M}/settings/sendAs"), Some(json!({"sendAsEmail": "alex@personal.example"})));
+    let ext = ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/settings/sendAs"),
+        Some(json!({"sendAsEmail": "alex@personal.example"})),
+    );
     assert_eq!(ext["verificationStatus"], "pending");
-    err(&mut w, Method::Post, &format!("{M}/settings/sendAs"), Some(json!({"sendAsEmail": "support@nexusai.com"})), 409);
-    err(&mut w, Method::Post, &format!("{M}/settings/sendAs"), Some(json!({"sendAsEmail": "not-an-email"})), 400);
-    err(&mut w, Method::Post, &format!("{M}/settings/sendAs"), Some(json!({})), 400);
-    let p = ok(&mut w, Method::Patch, &format!("{M}/settings/sendAs/support@nexusai.com"), Some(json!({"signature": "-- Support", "isDefault": true})));
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/settings/sendAs"),
+        Some(json!({"sendAsEmail": "support@nexusai.com"})),
+        409,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/settings/sendAs"),
+        Some(json!({"sendAsEmail": "not-an-email"})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/settings/sendAs"),
+        Some(json!({})),
+        400,
+    );
+    let p = ok(
+        &mut w,
+        Method::Patch,
+        &format!("{M}/settings/sendAs/support@nexusai.com"),
+        Some(json!({"signature": "-- Support", "isDefault": true})),
+    );
     assert_eq!(p["signature"], "-- Support");
     assert_eq!(p["displayName"], "NexusAI Support");
     assert_eq!(p["isDefault"], true);
     let primary = get_json(&mut w, &format!("{M}/settings/sendAs/alex@nexusai.com"));
     assert_eq!(primary["isDefault"], false);
     // mail now goes out from the default alias
-    let sent = ok(&mut w, Method::Post, &format!("{M}/messages/send"), Some(json!({"raw": raw("To: priya@nexusai.com\nSubject: from support\n\nhi\n")})));
-    let m = get_json(&mut w, &format!("{M}/messages/{}", sent["id"].as_str().unwrap()));
+    let sent = ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/send"),
+        Some(json!({"raw": raw("To: priya@nexusai.com\nSubject: from support\n\nhi\n")})),
+    );
+    let m = get_json(
+        &mut w,
+        &format!("{M}/messages/{}", sent["id"].as_str().unwrap()),
+    );
     assert_eq!(header(&m, "From"), "NexusAI Support <support@nexusai.com>");
-    let u = ok(&mut w, Method::Put, &format!("{M}/settings/sendAs/support@nexusai.com"), Some(json!({"displayName": "Support"})));
+    let u = ok(
+        &mut w,
+        Method::Put,
+        &format!("{M}/settings/sendAs/support@nexusai.com"),
+        Some(json!({"displayName": "Support"})),
+    );
     assert_eq!(u["signature"], "");
-    err(&mut w, Method::Patch, &format!("{M}/settings/sendAs/alex@personal.example"), Some(json!({"isDefault": true})), 400);
-    err(&mut w, Method::Delete, &format!("{M}/settings/sendAs/alex@nexusai.com"), None, 400);
-    assert_eq!(call(&mut w, Method::Delete, &format!("{M}/settings/sendAs/support@nexusai.com"), None).status, 204);
-    assert_eq!(get_json(&mut w, &format!("{M}/settings/sendAs/alex@nexusai.com"))["isDefault"], true);
-    err(&mut w, Method::Get, &format!("{M}/settings/sendAs/support@nexusai.com"), None, 404);
-    assert_eq!(call(&mut w, Method::Post, &format!("{M}/settings/sendAs/alex@personal.example/verify"), None).status, 204);
+    err(
+        &mut w,
+        Method::Patch,
+        &format!("{M}/settings/sendAs/alex@personal.example"),
+        Some(json!({"isDefault": true})),
+        400,
+    );
+    err(
+        &mut w,
+        Method::Delete,
+        &format!("{M}/settings/sendAs/alex@nexusai.com"),
+        None,
+        400,
+    );
+    assert_eq!(
+        call(
+            &mut w,
+            Method::Delete,
+            &format!("{M}/settings/sendAs/support@nexusai.com"),
+            None
+        )
+        .status,
+        204
+    );
+    assert_eq!(
+        get_json(&mut w, &format!("{M}/settings/sendAs/alex@nexusai.com"))["isDefault"],
+        true
+    );
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/settings/sendAs/support@nexusai.com"),
+        None,
+        404,
+    );
+    assert_eq!(
+        call(
+            &mut w,
+            Method::Post,
+            &format!("{M}/settings/sendAs/alex@personal.example/verify"),
+            None
+        )
+        .status,
+        204
+    );
 }
 
 #[test]
 fn other_settings_and_forwarding() {
     let mut w = world_with(Scale::EMPTY);
-    assert_eq!(get_json(&mut w, &format!("{M}/settings/imap"))["enabled"], true);
-    let imap = ok(&mut w, Method::Put, &format!("{M}/settings/imap"), Some(json!({"enabled": false, "maxFolderSize": 1000})));
+    assert_eq!(
+        get_json(&mut w, &format!("{M}/settings/imap"))["enabled"],
+        true
+    );
+    let imap = ok(
+        &mut w,
+        Method::Put,
+        &format!("{M}/settings/imap"),
+        Some(json!({"enabled": false, "maxFolderSize": 1000})),
+    );
     assert_eq!(imap["maxFolderSize"], 1000);
-    err(&mut w, Method::Put, &format!("{M}/settings/imap"), Some(json!({"maxFolderSize": 7})), 400);
-    let pop = ok(&mut w, Method::Put, &format!("{M}/settings/pop"), Some(json!({"accessWindow": "allMail", "disposition": "archive"})));
+    err(
+        &mut w,
+        Method::Put,
+        &format!("{M}/settings/imap"),
+        Some(json!({"maxFolderSize": 7})),
+        400,
+    );
+    let pop = ok(
+        &mut w,
+        Method::Put,
+        &format!("{M}/settings/pop"),
+        Some(json!({"accessWindow": "allMail", "disposition": "archive"})),
+    );
     assert_eq!(pop["accessWindow"], "allMail");
-    err(&mut w, Method::Put, &format!("{M}/settings/pop"), Some(json!({"accessWindow": "sometimes"})), 400);
-    assert_eq!(get_json(&mut w, &format!("{M}/settings/language"))["displayLanguage"], "en");
-    ok(&mut w, Method::Put, &format!("{M}/settings/language"), Some(json!({"displayLanguage": "de"})));
-    assert_eq!(get_json(&mut w, &format!("{M}/settings/language"))["displayLanguage"], "de");
-    err(&mut w, Method::Put, &format!("{M}/settings/language"), Some(json!({"displayLanguage": ""})), 400);
+    err(
+        &mut w,
+        Method::Put,
+        &format!("{M}/settings/pop"),
+        Some(json!({"accessWindow": "sometimes"})),
+        400,
+    );
+    assert_eq!(
+        get_json(&mut w, &format!("{M}/settings/language"))["displayLanguage"],
+        "en"
+    );
+    ok(
+        &mut w,
+        Method::Put,
+        &format!("{M}/settings/language"),
+        Some(json!({"displayLanguage": "de"})),
+    );
+    assert_eq!(
+        get_json(&mut w, &format!("{M}/settings/language"))["displayLanguage"],
+        "de"
+    );
+    err(
+        &mut w,
+        Method::Put,
+        &format!("{M}/settings/language"),
+        Some(json!({"displayLanguage": ""})),
+        400,
+    );
 
-    err(&mut w, Method::Put, &format!("{M}/settings/autoForwarding"), Some(json!({"enabled": true, "emailAddress": "jordan@nexusai.com"})), 400);
-    let fwd = ok(&mut w, Method::Post, &format!("{M}/settings/forwardingAddresses"), Some(json!({"forwardingEmail": "jordan@nexusai.com"})));
+    err(
+        &mut w,
+        Method::Put,
+        &format!("{M}/settings/autoForwarding"),
+        Some(json!({"enabled": true, "emailAddress": "jordan@nexusai.com"})),
+        400,
+    );
+    let fwd = ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/settings/forwardingAddresses"),
+        Some(json!({"forwardingEmail": "jordan@nexusai.com"})),
+    );
     assert_eq!(fwd["verificationStatus"], "accepted");
-    let outside = ok(&mut w, Method::Post, &format!("{M}/settings/forwardingAddresses"), Some(json!({"forwardingEmail": "me@elsewhere.example"})));
+    let outside = ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/settings/forwardingAddresses"),
+        Some(json!({"forwardingEmail": "me@elsewhere.example"})),
+    );
     assert_eq!(outside["verificationStatus"], "pending");
-    err(&mut w, Method::Post, &format!("{M}/settings/forwardingAddresses"), Some(json!({"forwardingEmail": "jordan@nexusai.com"})), 409);
-    assert_eq!(get_json(&mut w, &format!("{M}/settings/forwardingAddresses"))["forwardingAddresses"].as_array().unwrap().len(), 2);
-    assert_eq!(get_json(&mut w, &format!("{M}/settings/forwardingAddresses/jordan@nexusai.com"))["verificationStatus"], "accepted");
-    ok(&mut w, Method::Put, &format!("{M}/settings/autoForwarding"), Some(json!({"enabled": true, "emailAddress": "jordan@nexusai.com", "disposition": "archive"})));
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/settings/forwardingAddresses"),
+        Some(json!({"forwardingEmail": "jordan@nexusai.com"})),
+        409,
+    );
+    assert_eq!(
+        get_json(&mut w, &format!("{M}/settings/forwardingAddresses"))["forwardingAddresses"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        get_json(
+            &mut w,
+            &format!("{M}/settings/forwardingAddresses/jordan@nexusai.com")
+        )["verificationStatus"],
+        "accepted"
+    );
+    ok(
+        &mut w,
+        Method::Put,
+        &format!("{M}/settings/autoForwarding"),
+        Some(
+            json!({"enabled": true, "emailAddress": "jordan@nexusai.com", "disposition": "archive"}),
+        ),
+    );
     // mail to Alex is forwarded to Jordan and archived in Alex's mailbox
     let r = w.handle(
-        &Request::post("/gmail/v1/users/me/messages/send", json!({"raw": raw("To: alex@nexusai.com\nSubject: forward me\n\nx\n")}))
-            .as_user("priya@nexusai.com"),
+        &Request::post(
+            "/gmail/v1/users/me/messages/send",
+            json!({"raw": raw("To: alex@nexusai.com\nSubject: forward me\n\nx\n")}),
+        )
+        .as_user("priya@nexusai.com"),
     );
     assert_eq!(r.status, 200);
-    let r = w.handle(&Request::get("/gmail/v1/users/me/messages?q=subject:(forward me)").as_user("jordan@nexusai.com"));
+    let r = w.handle(
+        &Request::get("/gmail/v1/users/me/messages?q=subject:(forward me)")
+            .as_user("jordan@nexusai.com"),
+    );
     assert_eq!(r.body["resultSizeEstimate"], 1);
-    assert_eq!(get_json(&mut w, &format!("{M}/messages?q=in:inbox%20subject:forward"))["resultSizeEstimate"], 0);
-    assert_eq!(call(&mut w, Method::Delete, &format!("{M}/settings/forwardingAddresses/me@elsewhere.example"), None).status, 204);
-    err(&mut w, Method::Get, &format!("{M}/settings/forwardingAddresses/me@elsewhere.example"), None, 404);
+    assert_eq!(
+        get_json(
+            &mut w,
+            &format!("{M}/messages?q=in:inbox%20subject:forward")
+        )["resultSizeEstimate"],
+        0
+    );
+    assert_eq!(
+        call(
+            &mut w,
+            Method::Delete,
+            &format!("{M}/settings/forwardingAddresses/me@elsewhere.example"),
+            None
+        )
+        .status,
+        204
+    );
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/settings/forwardingAddresses/me@elsewhere.example"),
+        None,
+        404,
+    );
     // watch/stop
-    err(&mut w, Method::Post, &format!("{M}/watch"), Some(json!({})), 400);
-    ok(&mut w, Method::Post, &format!("{M}/watch"), Some(json!({"topicName": "projects/x/topics/y"})));
-    assert_eq!(call(&mut w, Method::Post, &format!("{M}/stop"), None).status, 204);
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/watch"),
+        Some(json!({})),
+        400,
+    );
+    ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/watch"),
+        Some(json!({"topicName": "projects/x/topics/y"})),
+    );
+    assert_eq!(
+        call(&mut w, Method::Post, &format!("{M}/stop"), None).status,
+        204
+    );
 }
 
 #[test]
@@ -564,7 +1334,12 @@ fn state_diff_shows_label_changes() {
     w.save_snapshot("start").unwrap();
     let first = get_json(&mut w, &format!("{M}/messages?maxResults=1&q=is:unread"));
     let id = first["messages"][0]["id"].as_str().unwrap().to_string();
-    ok(&mut w, Method::Post, &format!("{M}/messages/{id}/modify"), Some(json!({"removeLabelIds": ["UNREAD"]})));
+    ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/{id}/modify"),
+        Some(json!({"removeLabelIds": ["UNREAD"]})),
+    );
     let diff = w.diff_since_named("start").unwrap();
     let text = serde_json::to_string(&diff).unwrap();
     assert!(text.contains("gmail_messages"), "{text}");

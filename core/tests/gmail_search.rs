@@ -39,7 +39,9 @@ fn add(
         w,
         Method::Post,
         "/gmail/v1/users/me/messages/import?internalDateSource=dateHeader",
-        Some(json!({"raw": URL_SAFE.encode(raw.replace("\n", "\r\n").replace("\r\r", "\r")), "labelIds": labels})),
+        Some(
+            json!({"raw": URL_SAFE.encode(raw.replace("\n", "\r\n").replace("\r\r", "\r")), "labelIds": labels}),
+        ),
     );
     (r["id"].as_str().unwrap().to_string(), name)
 }
@@ -175,7 +177,11 @@ fn labels_state_and_categories() {
     check!(f, "category:primary", ["lunch"]);
     check!(f, "category:social", []);
     check!(f, "has:userlabels", ["atlas"]);
-    check!(f, "has:nouserlabels", ["invoice", "lunch", "report", "digest"]);
+    check!(
+        f,
+        "has:nouserlabels",
+        ["invoice", "lunch", "report", "digest"]
+    );
     check!(f, "has:attachment", ["invoice"]);
     check!(f, "filename:pdf", ["invoice"]);
     check!(f, "filename:invoice-2041.pdf", ["invoice"]);
@@ -191,11 +197,24 @@ fn spam_and_trash_scope() {
     check!(f, "lunch in:trash", ["oldmenu"]);
     check!(f, "from:priya in:anywhere", ["lunch", "oldmenu"]);
     check!(f, "has:attachment in:anywhere", ["invoice", "oldmenu"]);
-    check!(f, "in:anywhere", ["invoice", "lunch", "report", "digest", "spam", "oldmenu", "atlas"]);
-    assert_eq!(f.search_with("prize", "&includeSpamTrash=true"), set(&["spam"]));
+    check!(
+        f,
+        "in:anywhere",
+        ["invoice", "lunch", "report", "digest", "spam", "oldmenu", "atlas"]
+    );
+    assert_eq!(
+        f.search_with("prize", "&includeSpamTrash=true"),
+        set(&["spam"])
+    );
     assert_eq!(f.search_with("lunch", "&labelIds=TRASH"), set(&["oldmenu"]));
-    assert_eq!(f.search_with("from:priya", "&labelIds=INBOX"), set(&["lunch"]));
-    assert_eq!(f.search_with("", "&labelIds=INBOX,UNREAD"), set(&["invoice"]));
+    assert_eq!(
+        f.search_with("from:priya", "&labelIds=INBOX"),
+        set(&["lunch"])
+    );
+    assert_eq!(
+        f.search_with("", "&labelIds=INBOX,UNREAD"),
+        set(&["invoice"])
+    );
 }
 
 #[test]
@@ -206,7 +225,11 @@ fn dates_absolute_relative_and_epoch() {
     check!(f, "after:2026-03-11", ["lunch", "atlas"]);
     check!(f, "after:03/11/2026", ["lunch", "atlas"]);
     check!(f, "before:2026/01/01", ["digest"]);
-    check!(f, "after:2026/03/01 before:2026/03/13", ["invoice", "lunch"]);
+    check!(
+        f,
+        "after:2026/03/01 before:2026/03/13",
+        ["invoice", "lunch"]
+    );
     check!(f, "after:2026/03/12 before:2026/03/13", ["lunch"]);
     // 2026-03-13T00:00:00Z
     check!(f, "after:1773360000", ["atlas"]);
@@ -256,7 +279,10 @@ fn threads_use_the_same_language_and_bad_queries_are_400() {
     let resp = support::call(
         &mut f.world,
         Method::Get,
-        &format!("/gmail/v1/users/me/messages?q={}", utf8_percent_encode(&deep, NON_ALPHANUMERIC)),
+        &format!(
+            "/gmail/v1/users/me/messages?q={}",
+            utf8_percent_encode(&deep, NON_ALPHANUMERIC)
+        ),
         None,
     );
     assert_eq!(resp.status, 400);

@@ -27,8 +27,15 @@ fn empty_world_still_has_mailboxes() {
     let mut w = world_with(Scale::EMPTY);
     for user in w.users().unwrap() {
         let r = w.handle(&Request::get("/gmail/v1/users/me/labels").as_user(user.email.clone()));
-        assert_eq!(r.body["labels"].as_array().unwrap().len(), 14, "{}", user.email);
-        let r = w.handle(&Request::get("/gmail/v1/users/me/settings/sendAs").as_user(user.email.clone()));
+        assert_eq!(
+            r.body["labels"].as_array().unwrap().len(),
+            14,
+            "{}",
+            user.email
+        );
+        let r = w.handle(
+            &Request::get("/gmail/v1/users/me/settings/sendAs").as_user(user.email.clone()),
+        );
         assert_eq!(r.body["sendAs"][0]["sendAsEmail"], user.email.as_str());
     }
     let p = ok(&mut w, Method::Get, &format!("{M}/profile"), None);
@@ -41,7 +48,9 @@ fn empty_world_still_has_mailboxes() {
 
 fn count(w: &mut env0_core::World, q: &str) -> u64 {
     let path = format!("{M}/messages?maxResults=1&q={}", q.replace(' ', "%20"));
-    ok(w, Method::Get, &path, None)["resultSizeEstimate"].as_u64().unwrap()
+    ok(w, Method::Get, &path, None)["resultSizeEstimate"]
+        .as_u64()
+        .unwrap()
 }
 
 #[test]
@@ -77,7 +86,12 @@ fn large_world_is_varied() {
         assert!((lo..=hi).contains(&n), "{q}: {n} not in {lo}..={hi}");
     }
     // many distinct subjects; multi-message threads exist
-    let list = ok(&mut w, Method::Get, &format!("{M}/threads?maxResults=500"), None);
+    let list = ok(
+        &mut w,
+        Method::Get,
+        &format!("{M}/threads?maxResults=500"),
+        None,
+    );
     let snippets: BTreeSet<&str> = list["threads"]
         .as_array()
         .unwrap()

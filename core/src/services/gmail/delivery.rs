@@ -52,7 +52,15 @@ pub fn from_parsed(
 ) -> Result<(Message, Vec<Attachment>), ApiError> {
     let h = |name: &str| parsed.header(name).unwrap_or("").to_string();
     const KNOWN: &[&str] = &[
-        "from", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id", "in-reply-to",
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "reply-to",
+        "subject",
+        "date",
+        "message-id",
+        "in-reply-to",
         "references",
     ];
     let extra: Vec<(String, String)> = parsed
@@ -91,7 +99,11 @@ pub fn from_parsed(
         body_html: parsed.html.clone(),
         internal_date: now.timestamp_millis(),
         history_id: 0,
-        attachment_names: parsed.attachments.iter().map(|a| a.filename.clone()).collect(),
+        attachment_names: parsed
+            .attachments
+            .iter()
+            .map(|a| a.filename.clone())
+            .collect(),
     };
     Ok((m, parsed.attachments.clone()))
 }
@@ -265,15 +277,10 @@ pub fn deliver(
             forward_to.push(addr.to_ascii_lowercase());
             match auto.get("disposition").and_then(Value::as_str) {
                 Some("archive") => store::change_labels(conn, &mut copy, &[], &["INBOX".into()])?,
-                Some("trash") => store::change_labels(
-                    conn,
-                    &mut copy,
-                    &["TRASH".into()],
-                    &["INBOX".into()],
-                )?,
-                Some("markRead") => {
-                    store::change_labels(conn, &mut copy, &[], &["UNREAD".into()])?
+                Some("trash") => {
+                    store::change_labels(conn, &mut copy, &["TRASH".into()], &["INBOX".into()])?
                 }
+                Some("markRead") => store::change_labels(conn, &mut copy, &[], &["UNREAD".into()])?,
                 _ => {}
             }
         }
@@ -335,7 +342,12 @@ pub fn apply_filters(
             f.action
                 .get(key)
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let remove = list("removeLabelIds");
@@ -370,7 +382,8 @@ fn vacation_reply(
             .and_then(Value::as_str)
             .and_then(|s| s.parse::<i64>().ok())
     };
-    if bound("startTime").is_some_and(|s| now_ms < s) || bound("endTime").is_some_and(|e| now_ms >= e)
+    if bound("startTime").is_some_and(|s| now_ms < s)
+        || bound("endTime").is_some_and(|e| now_ms >= e)
     {
         return Ok(());
     }

@@ -32,7 +32,11 @@ fn compose(ctx: &Ctx<'_>, body: &Map<String, Value>) -> Result<Message, ApiError
     let message = match body.get("message") {
         Some(Value::Object(m)) => m,
         None | Some(Value::Null) => return Err(ApiError::required("message")),
-        Some(_) => return Err(ApiError::bad_request("Invalid value for message: expected an object")),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid value for message: expected an object",
+            ))
+        }
     };
     let raw = opt_str(message, "raw")?.ok_or_else(|| ApiError::required("message.raw"))?;
     let parsed = delivery::parse_raw(raw)?;
@@ -96,7 +100,12 @@ pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 }
 
 /// Replaces the draft's message (Gmail gives the new content a new message id).
-fn replace(ctx: &Ctx<'_>, u: &str, draft_id: &str, body: &Map<String, Value>) -> Result<Message, ApiError> {
+fn replace(
+    ctx: &Ctx<'_>,
+    u: &str,
+    draft_id: &str,
+    body: &Map<String, Value>,
+) -> Result<Message, ApiError> {
     let old = message_of(draft_id, ctx, u)?;
     let m = compose(ctx, body)?;
     store::delete_message(ctx.db, &old)?;
@@ -113,7 +122,9 @@ pub fn update(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let id = ctx.param("id").to_string();
     if let Some(body_id) = opt_str(&body, "id")? {
         if body_id != id {
-            return Err(ApiError::bad_request("The draft id in the body does not match the path"));
+            return Err(ApiError::bad_request(
+                "The draft id in the body does not match the path",
+            ));
         }
     }
     let m = replace(ctx, &u, &id, &body)?;
@@ -144,7 +155,10 @@ pub fn send(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     outgoing.date_header.clear();
     let fresh: Vec<_> = atts
         .into_iter()
-        .map(|a| super::mime::Attachment { id: String::new(), ..a })
+        .map(|a| super::mime::Attachment {
+            id: String::new(),
+            ..a
+        })
         .collect();
     let sent = delivery::send(ctx.db, ctx.user, outgoing, fresh, ctx.now, 0)?;
     Ok(Reply::ok(store::short_json(&sent)))

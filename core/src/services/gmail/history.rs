@@ -8,7 +8,12 @@ use super::store;
 use super::user;
 use crate::rest::{ApiError, Ctx, Reply};
 
-const KINDS: &[&str] = &["messageAdded", "messageDeleted", "labelAdded", "labelRemoved"];
+const KINDS: &[&str] = &[
+    "messageAdded",
+    "messageDeleted",
+    "labelAdded",
+    "labelRemoved",
+];
 
 pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let u = user(ctx)?;

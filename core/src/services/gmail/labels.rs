@@ -29,8 +29,21 @@ pub const SYSTEM_LABELS: &[(&str, Option<(&str, &str)>)] = &[
 
 /// Names a user label may not take (system labels and the folders Gmail shows).
 const RESERVED: &[&str] = &[
-    "inbox", "sent", "drafts", "draft", "trash", "spam", "starred", "unread", "important", "chat",
-    "chats", "all mail", "scheduled", "snoozed", "outbox",
+    "inbox",
+    "sent",
+    "drafts",
+    "draft",
+    "trash",
+    "spam",
+    "starred",
+    "unread",
+    "important",
+    "chat",
+    "chats",
+    "all mail",
+    "scheduled",
+    "snoozed",
+    "outbox",
 ];
 
 /// Gmail's label colour palette (both colours of a label must come from it).
@@ -120,7 +133,8 @@ pub fn all(conn: &Connection, user_id: &str) -> Result<Vec<Label>, ApiError> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     labels.sort_by(|a, b| {
-        (system_rank(&a.id), a.name.to_lowercase()).cmp(&(system_rank(&b.id), b.name.to_lowercase()))
+        (system_rank(&a.id), a.name.to_lowercase())
+            .cmp(&(system_rank(&b.id), b.name.to_lowercase()))
     });
     Ok(labels)
 }
@@ -145,7 +159,11 @@ pub fn check_ids(conn: &Connection, user_id: &str, ids: &[String]) -> Result<(),
 }
 
 /// `(messagesTotal, messagesUnread, threadsTotal, threadsUnread)` of a label.
-pub fn counts(conn: &Connection, user_id: &str, id: &str) -> Result<(i64, i64, i64, i64), ApiError> {
+pub fn counts(
+    conn: &Connection,
+    user_id: &str,
+    id: &str,
+) -> Result<(i64, i64, i64, i64), ApiError> {
     let needle = format!("%\"{id}\"%");
     Ok(conn.query_row(
         "SELECT COUNT(*), \
@@ -234,7 +252,9 @@ fn check_name(
     }
     let lower = name.to_lowercase();
     if RESERVED.contains(&lower.as_str())
-        || SYSTEM_LABELS.iter().any(|(id, _)| id.eq_ignore_ascii_case(name))
+        || SYSTEM_LABELS
+            .iter()
+            .any(|(id, _)| id.eq_ignore_ascii_case(name))
     {
         return Err(ApiError::bad_request(format!("Invalid label name: {name}")));
     }
@@ -250,7 +270,9 @@ fn check_name(
 fn body_object(ctx: &Ctx<'_>) -> Result<Map<String, Value>, ApiError> {
     match ctx.body_value()? {
         Value::Object(m) => Ok(m),
-        _ => Err(ApiError::bad_request("The request body must be a JSON object")),
+        _ => Err(ApiError::bad_request(
+            "The request body must be a JSON object",
+        )),
     }
 }
 
@@ -344,7 +366,9 @@ fn apply(ctx: &Ctx<'_>, u: &str, replace: bool) -> Result<Reply, ApiError> {
     check_visibility(&body)?;
     if let Some(id) = opt_str(&body, "id")? {
         if id != label.id {
-            return Err(ApiError::bad_request("The label id in the body does not match the path"));
+            return Err(ApiError::bad_request(
+                "The label id in the body does not match the path",
+            ));
         }
     }
     match opt_str(&body, "name")? {

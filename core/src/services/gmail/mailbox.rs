@@ -21,7 +21,10 @@ pub fn default_settings() -> Vec<(&'static str, Value)> {
             json!({"enabled": true, "autoExpunge": true, "expungeBehavior": "archive",
                    "maxFolderSize": 0}),
         ),
-        ("pop", json!({"accessWindow": "disabled", "disposition": "leaveInInbox"})),
+        (
+            "pop",
+            json!({"accessWindow": "disabled", "disposition": "leaveInInbox"}),
+        ),
         ("language", json!({"displayLanguage": "en"})),
         ("autoForwarding", json!({"enabled": false})),
     ]

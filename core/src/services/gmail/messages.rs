@@ -82,13 +82,17 @@ pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let u = user(ctx)?;
     let (format, headers) = format_params(ctx)?;
     let m = store::message(ctx.db, &u, ctx.param("id"))?;
-    Ok(Reply::ok(store::message_json(ctx.db, &m, format, &headers)?))
+    Ok(Reply::ok(store::message_json(
+        ctx.db, &m, format, &headers,
+    )?))
 }
 
 pub fn body_object(ctx: &Ctx<'_>) -> Result<Map<String, Value>, ApiError> {
     match ctx.body_value()? {
         Value::Object(m) => Ok(m),
-        _ => Err(ApiError::bad_request("The request body must be a JSON object")),
+        _ => Err(ApiError::bad_request(
+            "The request body must be a JSON object",
+        )),
     }
 }
 
@@ -139,10 +143,11 @@ fn insert_like(ctx: &Ctx<'_>, import: bool) -> Result<Reply, ApiError> {
     labels::check_ids(ctx.db, &u, &label_ids)?;
     let parsed = delivery::parse_raw(raw)?;
     let (mut m, atts) = delivery::from_parsed(ctx.db, ctx.user, &parsed, ctx.now)?;
-    let source = ctx
-        .query
-        .get("internalDateSource")
-        .unwrap_or(if import { "dateHeader" } else { "receivedTime" });
+    let source = ctx.query.get("internalDateSource").unwrap_or(if import {
+        "dateHeader"
+    } else {
+        "receivedTime"
+    });
     match source {
         "receivedTime" => {}
         "dateHeader" => {
@@ -236,7 +241,9 @@ fn batch_ids(body: &Map<String, Value>) -> Result<Vec<String>, ApiError> {
         return Err(ApiError::required("ids"));
     }
     if ids.len() > 1000 {
-        return Err(ApiError::bad_request("Too many ids: at most 1000 per request"));
+        return Err(ApiError::bad_request(
+            "Too many ids: at most 1000 per request",
+        ));
     }
     Ok(ids)
 }

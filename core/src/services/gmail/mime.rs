@@ -456,8 +456,12 @@ impl Rendered<'_> {
         let text_part = |id: String, ctype: &str, body: &str, with_headers: bool| {
             let mut hs = Vec::new();
             if with_headers {
-                hs.push(json!({"name": "Content-Type", "value": format!("{ctype}; charset=\"UTF-8\"")}));
-                hs.push(json!({"name": "Content-Transfer-Encoding", "value": transfer_encoding(body)}));
+                hs.push(
+                    json!({"name": "Content-Type", "value": format!("{ctype}; charset=\"UTF-8\"")}),
+                );
+                hs.push(
+                    json!({"name": "Content-Transfer-Encoding", "value": transfer_encoding(body)}),
+                );
             }
             json!({
                 "partId": id,
@@ -549,7 +553,10 @@ fn attachment_headers(a: &Attachment) -> Vec<(String, String)> {
             format!("attachment; filename=\"{}\"", a.filename),
         ),
         ("Content-Transfer-Encoding".into(), "base64".into()),
-        ("X-Attachment-Id".into(), format!("f_{}", &a.id.chars().rev().take(10).collect::<String>())),
+        (
+            "X-Attachment-Id".into(),
+            format!("f_{}", &a.id.chars().rev().take(10).collect::<String>()),
+        ),
     ]
 }
 
@@ -702,7 +709,15 @@ mod tests {
 
     #[test]
     fn never_panics_on_garbage() {
-        for s in ["", "\n\n", "=?", "Subject: =?x?B?", "Content-Type: multipart/mixed; boundary=\n\n--\n--\n", "a:b\n\n=", "S: =?utf-8?Q?=E2=8?="] {
+        for s in [
+            "",
+            "\n\n",
+            "=?",
+            "Subject: =?x?B?",
+            "Content-Type: multipart/mixed; boundary=\n\n--\n--\n",
+            "a:b\n\n=",
+            "S: =?utf-8?Q?=E2=8?=",
+        ] {
             let _ = parse(s.as_bytes());
             let _ = decode_words(s);
         }

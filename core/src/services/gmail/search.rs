@@ -79,9 +79,7 @@ fn tokenize(q: &str) -> Vec<Token> {
             '{' => out.push(Token::LBrace),
             '}' => out.push(Token::RBrace),
             '|' => out.push(Token::Or),
-            '-' if chars.get(i + 1).is_some_and(|n| !n.is_whitespace()) => {
-                out.push(Token::Minus)
-            }
+            '-' if chars.get(i + 1).is_some_and(|n| !n.is_whitespace()) => out.push(Token::Minus),
             '"' => {
                 let start = i + 1;
                 let mut end = start;
@@ -116,7 +114,10 @@ fn tokenize(q: &str) -> Vec<Token> {
                     // an unknown `foo:` keeps reading its value as part of the word
                     if word.ends_with(':') && i < chars.len() && !chars[i].is_whitespace() {
                         let mut end = i;
-                        while end < chars.len() && !chars[end].is_whitespace() && !is_special(chars[end]) {
+                        while end < chars.len()
+                            && !chars[end].is_whitespace()
+                            && !is_special(chars[end])
+                        {
                             end += 1;
                         }
                         let rest: String = chars[i..end].iter().collect();
@@ -135,9 +136,30 @@ fn tokenize(q: &str) -> Vec<Token> {
 }
 
 const FIELDS: &[&str] = &[
-    "from", "to", "cc", "bcc", "subject", "label", "is", "in", "category", "after", "before",
-    "older", "newer", "older_than", "newer_than", "has", "filename", "rfc822msgid", "list",
-    "deliveredto", "replyto", "larger", "smaller", "size",
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "subject",
+    "label",
+    "is",
+    "in",
+    "category",
+    "after",
+    "before",
+    "older",
+    "newer",
+    "older_than",
+    "newer_than",
+    "has",
+    "filename",
+    "rfc822msgid",
+    "list",
+    "deliveredto",
+    "replyto",
+    "larger",
+    "smaller",
+    "size",
 ];
 
 fn is_field_name(name: &str) -> bool {
@@ -344,7 +366,13 @@ pub fn normalize_label(name: &str) -> String {
     name.trim()
         .to_lowercase()
         .chars()
-        .map(|c| if matches!(c, ' ' | '/' | '-' | '_' | '.') { '-' } else { c })
+        .map(|c| {
+            if matches!(c, ' ' | '/' | '-' | '_' | '.') {
+                '-'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -443,9 +471,10 @@ fn term_matches(t: &Term, doc: &Doc<'_>, ctx: &Context) -> bool {
             let n = needle(&t.value);
             doc.filenames.iter().any(|f| contains_run(f, &n))
         }
-        "rfc822msgid" => {
-            m.message_id_header.trim_matches(['<', '>']).eq_ignore_ascii_case(lower.trim_matches(['<', '>']))
-        }
+        "rfc822msgid" => m
+            .message_id_header
+            .trim_matches(['<', '>'])
+            .eq_ignore_ascii_case(lower.trim_matches(['<', '>'])),
         "list" => m.extra_headers.iter().any(|(k, v)| {
             k.eq_ignore_ascii_case("List-Id") && contains_run(&words(v), &needle(&t.value))
         }),
@@ -538,7 +567,10 @@ fn parse_date(v: &str, ctx: &Context) -> Option<i64> {
     if parts.len() != 3 {
         return None;
     }
-    let nums: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let nums: Vec<u32> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     let date = if parts[0].len() == 4 {
         NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], nums[2])?
     } else {
@@ -556,11 +588,19 @@ fn relative(v: &str, ctx: &Context) -> Option<i64> {
     let unit = v.chars().last()?;
     let n: u32 = v[..v.len() - 1].parse().ok()?;
     let t = match unit {
-        'd' => ctx.now.checked_sub_signed(chrono::Duration::try_days(n.into())?)?,
-        'w' => ctx.now.checked_sub_signed(chrono::Duration::try_weeks(n.into())?)?,
-        'h' => ctx.now.checked_sub_signed(chrono::Duration::try_hours(n.into())?)?,
+        'd' => ctx
+            .now
+            .checked_sub_signed(chrono::Duration::try_days(n.into())?)?,
+        'w' => ctx
+            .now
+            .checked_sub_signed(chrono::Duration::try_weeks(n.into())?)?,
+        'h' => ctx
+            .now
+            .checked_sub_signed(chrono::Duration::try_hours(n.into())?)?,
         'm' => ctx.now.checked_sub_months(Months::new(n))?,
-        'y' => ctx.now.checked_sub_months(Months::new(n.checked_mul(12)?))?,
+        'y' => ctx
+            .now
+            .checked_sub_months(Months::new(n.checked_mul(12)?))?,
         _ => return None,
     };
     Some(t.timestamp_millis())
@@ -581,7 +621,10 @@ mod tests {
         assert_eq!(parse("").unwrap(), Expr::And(vec![]));
         assert_eq!(
             parse("a b OR c").unwrap(),
-            Expr::And(vec![t(None, "a"), Expr::Or(vec![t(None, "b"), t(None, "c")])])
+            Expr::And(vec![
+                t(None, "a"),
+                Expr::Or(vec![t(None, "b"), t(None, "c")])
+            ])
         );
         assert_eq!(
             parse("from:bob -is:unread").unwrap(),
@@ -592,7 +635,10 @@ mod tests {
         );
         assert_eq!(
             parse("{x y} | z").unwrap(),
-            Expr::Or(vec![Expr::Or(vec![t(None, "x"), t(None, "y")]), t(None, "z")])
+            Expr::Or(vec![
+                Expr::Or(vec![t(None, "x"), t(None, "y")]),
+                t(None, "z")
+            ])
         );
         assert_eq!(
             parse("subject:(q3 report)").unwrap(),

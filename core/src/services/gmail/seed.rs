@@ -189,14 +189,27 @@ impl Seeder<'_> {
             ("date", day.format("%B %-d, %Y").to_string()),
             ("quarter", self.rng.random_range(1..5).to_string()),
             ("num", self.rng.random_range(1000..9999).to_string()),
-            ("inv", format!("INV-{}", self.rng.random_range(10000..99999))),
-            ("amount", format!("{}.{:02}", self.rng.random_range(12..9000), self.rng.random_range(0..100))),
+            (
+                "inv",
+                format!("INV-{}", self.rng.random_range(10000..99999)),
+            ),
+            (
+                "amount",
+                format!(
+                    "{}.{:02}",
+                    self.rng.random_range(12..9000),
+                    self.rng.random_range(0..100)
+                ),
+            ),
             ("big", self.rng.random_range(120..990).to_string()),
             ("small", self.rng.random_range(5..95).to_string()),
             ("tiny", self.rng.random_range(2..9).to_string()),
             ("hour", hour.to_string()),
             ("hour2", (hour + 1).to_string()),
-            ("code", format!("{:06X}", self.rng.random_range(0..0xFFFFFF))),
+            (
+                "code",
+                format!("{:06X}", self.rng.random_range(0..0xFFFFFF)),
+            ),
         ]
     }
 
@@ -287,7 +300,12 @@ impl Seeder<'_> {
     }
 
     fn new_message_id(&mut self, domain: &str) -> Result<String> {
-        Ok(format!("<{}.{}@{}>", ids::hex(self.conn, 24)?, self.count, domain))
+        Ok(format!(
+            "<{}.{}@{}>",
+            ids::hex(self.conn, 24)?,
+            self.count,
+            domain
+        ))
     }
 
     /// Stores `spec` in `owner`'s mailbox with `labels`.
@@ -355,7 +373,13 @@ impl Seeder<'_> {
         if !archived {
             l.push("INBOX".into());
         }
-        let p_unread = if age < 3 { 0.7 } else if age < 10 { 0.35 } else { 0.06 };
+        let p_unread = if age < 3 {
+            0.7
+        } else if age < 10 {
+            0.35
+        } else {
+            0.06
+        };
         if self.chance(p_unread * unread_bias) {
             l.push("UNREAD".into());
         }
@@ -405,7 +429,11 @@ impl Seeder<'_> {
         let vars = self.vars();
         let time = self.past();
         let text = fill(body, &vars);
-        let domain = mime::email_of(from).rsplit('@').next().unwrap_or("mail.com").to_string();
+        let domain = mime::email_of(from)
+            .rsplit('@')
+            .next()
+            .unwrap_or("mail.com")
+            .to_string();
         let mut spec = Spec {
             from: from.to_string(),
             to: self.primary.email.clone(),
@@ -463,7 +491,13 @@ impl Seeder<'_> {
 
     /// Stores one message of a conversation: in the primary mailbox (sent or received) and in
     /// the mailbox of every other world user that takes part.
-    fn converse(&mut self, spec: &Spec, sender: &User, participants: &[User], labels: Vec<String>) -> Result<()> {
+    fn converse(
+        &mut self,
+        spec: &Spec,
+        sender: &User,
+        participants: &[User],
+        labels: Vec<String>,
+    ) -> Result<()> {
         for p in participants {
             if p.id == self.primary.id {
                 let l = if sender.id == p.id {
@@ -503,7 +537,9 @@ impl Seeder<'_> {
         let starred = self.chance(0.1);
         for (n, body) in messages.iter().enumerate() {
             if n > 0 {
-                time += self.rng.random_range(300_000..(span / messages.len() as i64).max(300_001));
+                time += self
+                    .rng
+                    .random_range(300_000..(span / messages.len() as i64).max(300_001));
                 let others: Vec<User> = participants
                     .iter()
                     .filter(|p| p.id != sender.id)
@@ -513,22 +549,42 @@ impl Seeder<'_> {
                     sender = self.pick(&others).clone();
                 }
             }
-            let recipients: Vec<&User> = participants.iter().filter(|p| p.id != sender.id).collect();
+            let recipients: Vec<&User> =
+                participants.iter().filter(|p| p.id != sender.id).collect();
             let (to, cc) = recipients.split_at(recipients.len().min(1));
             let to_first = to.first().map(|u| u.given_name.clone()).unwrap_or_default();
-            let vars: Vars = vec![("to_first", to_first), ("sender", sender.given_name.clone())];
-            let signature = format!("\n\n{}\n{}, {}", sender.display_name, sender.title, sender.organization);
+            let vars: Vars = vec![
+                ("to_first", to_first),
+                ("sender", sender.given_name.clone()),
+            ];
+            let signature = format!(
+                "\n\n{}\n{}, {}",
+                sender.display_name, sender.title, sender.organization
+            );
             let mut text = fill(body, &vars);
             if n > 0 {
                 text.push_str(&signature);
             }
-            let domain = sender.email.rsplit('@').next().unwrap_or("mail.com").to_string();
+            let domain = sender
+                .email
+                .rsplit('@')
+                .next()
+                .unwrap_or("mail.com")
+                .to_string();
             let spec = Spec {
                 from: address(&sender),
                 to: to.iter().map(|u| address(u)).collect::<Vec<_>>().join(", "),
                 cc: cc.iter().map(|u| address(u)).collect::<Vec<_>>().join(", "),
-                subject: if n == 0 { subject.clone() } else { format!("Re: {subject}") },
-                html: if self.chance(0.5) { html_of(&text) } else { String::new() },
+                subject: if n == 0 {
+                    subject.clone()
+                } else {
+                    format!("Re: {subject}")
+                },
+                html: if self.chance(0.5) {
+                    html_of(&text)
+                } else {
+                    String::new()
+                },
                 text,
                 time,
                 thread_key: key.clone(),
@@ -536,7 +592,9 @@ impl Seeder<'_> {
                 in_reply_to: refs.last().cloned().unwrap_or_default(),
                 refs: refs.join(" "),
                 attachment: if n == 0 {
-                    attachment.as_ref().map(|a| (a.clone(), mime_type(a).to_string()))
+                    attachment
+                        .as_ref()
+                        .map(|a| (a.clone(), mime_type(a).to_string()))
                 } else {
                     None
                 },
@@ -575,13 +633,25 @@ impl Seeder<'_> {
         } else {
             participants[1].clone()
         };
-        let len = self.rng.random_range(1..=replies.len() + 1).min(left.max(1));
+        let len = self
+            .rng
+            .random_range(1..=replies.len() + 1)
+            .min(left.max(1));
         let mut messages = vec![fill(opening, &vars)];
         messages.extend(replies.iter().take(len - 1).map(|r| fill(r, &vars)));
         let label = (!label.is_empty() && self.chance(0.75)).then(|| fill(label, &vars));
-        let attachment = (!attachment.is_empty() && self.chance(0.6)).then(|| fill(attachment, &vars));
+        let attachment =
+            (!attachment.is_empty() && self.chance(0.6)).then(|| fill(attachment, &vars));
         let important = self.chance(0.5);
-        self.thread(participants, starter, fill(subject, &vars), messages, label, attachment, important)
+        self.thread(
+            participants,
+            starter,
+            fill(subject, &vars),
+            messages,
+            label,
+            attachment,
+            important,
+        )
     }
 
     fn external_thread(&mut self, left: usize) -> Result<()> {
@@ -590,13 +660,25 @@ impl Seeder<'_> {
             return self.bulk(NEWSLETTERS, 1.0);
         };
         let vars = self.vars();
-        let len = self.rng.random_range(1..=replies.len() + 1).min(left.max(1));
+        let len = self
+            .rng
+            .random_range(1..=replies.len() + 1)
+            .min(left.max(1));
         let mut messages = vec![fill(body, &vars)];
         messages.extend(replies.iter().take(len - 1).map(|r| fill(r, &vars)));
         let label = (!label.is_empty()).then(|| label.to_string());
-        let attachment = (!attachment.is_empty() && self.chance(0.8)).then(|| fill(attachment, &vars));
+        let attachment =
+            (!attachment.is_empty() && self.chance(0.8)).then(|| fill(attachment, &vars));
         let participants = vec![self.primary.clone(), external.clone()];
-        self.thread(participants, external, fill(subject, &vars), messages, label, attachment, true)
+        self.thread(
+            participants,
+            external,
+            fill(subject, &vars),
+            messages,
+            label,
+            attachment,
+            true,
+        )
     }
 
     fn personal(&mut self) -> Result<()> {

@@ -262,26 +262,165 @@ pub const SENT_ALONE: &[(&str, &str)] = &[
 ];
 
 pub const PROJECTS: &[&str] = &["Atlas", "Beacon", "Cobalt", "Ember", "Falcon", "Harbor"];
-pub const CUSTOMERS: &[&str] = &["Globex", "Initech", "Umbrella Corp", "Stark Industries", "Wayne Enterprises", "Hooli", "Soylent", "Vandelay Industries"];
-pub const VENDORS: &[&str] = &["Datadog", "Snowflake", "Notion", "Figma", "Vercel", "Segment", "Zoom", "Gong", "Okta", "Atlassian"];
-pub const REPOS: &[&str] = &["nexus-api", "nexus-web", "inference-engine", "data-pipeline", "mobile-app", "eval-harness"];
-pub const SERVICES: &[&str] = &["api-gateway", "auth-service", "billing-worker", "search-indexer", "model-router", "ingest-pipeline"];
-pub const FEATURES: &[&str] = &["smart inbox", "workflow builder", "usage dashboard", "team workspaces", "offline mode", "agent marketplace", "audit log"];
-pub const TOPICS: &[&str] = &["vector databases", "LLM evaluation", "on-device inference", "RAG pipelines", "GPU scheduling", "quantization", "agent safety", "Rust tooling"];
-pub const PR_TITLES: &[&str] = &["Fix race in token refresh", "Add retry budget to model router", "Bump tokio to 1.47", "Cache embeddings per workspace", "Remove deprecated v1 endpoints", "Speed up CSV export", "Migrate settings page to new design system"];
-pub const ISSUE_TITLES: &[&str] = &["Login loop on Safari 18", "Export times out for large workspaces", "Webhook signatures fail after key rotation", "Dark mode contrast on billing page", "Duplicate notifications after reconnect", "Memory leak in ingest worker"];
-pub const CITIES: &[&str] = &["Lisbon", "Austin", "Denver", "Kyoto", "Barcelona", "Vancouver"];
+pub const CUSTOMERS: &[&str] = &[
+    "Globex",
+    "Initech",
+    "Umbrella Corp",
+    "Stark Industries",
+    "Wayne Enterprises",
+    "Hooli",
+    "Soylent",
+    "Vandelay Industries",
+];
+pub const VENDORS: &[&str] = &[
+    "Datadog",
+    "Snowflake",
+    "Notion",
+    "Figma",
+    "Vercel",
+    "Segment",
+    "Zoom",
+    "Gong",
+    "Okta",
+    "Atlassian",
+];
+pub const REPOS: &[&str] = &[
+    "nexus-api",
+    "nexus-web",
+    "inference-engine",
+    "data-pipeline",
+    "mobile-app",
+    "eval-harness",
+];
+pub const SERVICES: &[&str] = &[
+    "api-gateway",
+    "auth-service",
+    "billing-worker",
+    "search-indexer",
+    "model-router",
+    "ingest-pipeline",
+];
+pub const FEATURES: &[&str] = &[
+    "smart inbox",
+    "workflow builder",
+    "usage dashboard",
+    "team workspaces",
+    "offline mode",
+    "agent marketplace",
+    "audit log",
+];
+pub const TOPICS: &[&str] = &[
+    "vector databases",
+    "LLM evaluation",
+    "on-device inference",
+    "RAG pipelines",
+    "GPU scheduling",
+    "quantization",
+    "agent safety",
+    "Rust tooling",
+];
+pub const PR_TITLES: &[&str] = &[
+    "Fix race in token refresh",
+    "Add retry budget to model router",
+    "Bump tokio to 1.47",
+    "Cache embeddings per workspace",
+    "Remove deprecated v1 endpoints",
+    "Speed up CSV export",
+    "Migrate settings page to new design system",
+];
+pub const ISSUE_TITLES: &[&str] = &[
+    "Login loop on Safari 18",
+    "Export times out for large workspaces",
+    "Webhook signatures fail after key rotation",
+    "Dark mode contrast on billing page",
+    "Duplicate notifications after reconnect",
+    "Memory leak in ingest worker",
+];
+pub const CITIES: &[&str] = &[
+    "Lisbon",
+    "Austin",
+    "Denver",
+    "Kyoto",
+    "Barcelona",
+    "Vancouver",
+];
 pub const AIRPORTS: &[&str] = &["JFK", "LHR", "NRT", "AUS", "SEA", "BOS", "LIS"];
-pub const MEETINGS: &[&str] = &["Weekly product sync", "Sprint planning", "Roadmap review", "Customer advisory board", "All-hands", "Pricing workshop"];
-pub const CHANNELS: &[&str] = &["eng", "product", "random", "launch-room", "incidents", "sales"];
-pub const ROLES: &[&str] = &["Senior Backend Engineer", "Product Designer", "ML Engineer", "Account Executive", "Data Scientist"];
-pub const CANDIDATES: &[&str] = &["Maya Singh", "Lucas Meyer", "Chloe Dubois", "Omar Haddad", "Grace Liu", "Ivan Petrov"];
-pub const COMPANIES: &[&str] = &["Anthropic", "Mistral", "Databricks", "Vercel", "Cohere", "Perplexity", "Hugging Face"];
-pub const PEOPLE: &[&str] = &["Jordan Rivera", "Priya Patel", "Hiro Tanaka", "Liam O'Connor", "Noah Fischer", "Diego Morales"];
-pub const OUTSIDERS: &[&str] = &["Kevin Walsh", "Ana Souza", "Rahul Gupta", "Julia Novak", "Sam Taylor"];
-pub const BOOKS: &[&str] = &["The Mom Test", "Shape Up", "Project Hail Mary", "Designing Data-Intensive Applications"];
+pub const MEETINGS: &[&str] = &[
+    "Weekly product sync",
+    "Sprint planning",
+    "Roadmap review",
+    "Customer advisory board",
+    "All-hands",
+    "Pricing workshop",
+];
+pub const CHANNELS: &[&str] = &[
+    "eng",
+    "product",
+    "random",
+    "launch-room",
+    "incidents",
+    "sales",
+];
+pub const ROLES: &[&str] = &[
+    "Senior Backend Engineer",
+    "Product Designer",
+    "ML Engineer",
+    "Account Executive",
+    "Data Scientist",
+];
+pub const CANDIDATES: &[&str] = &[
+    "Maya Singh",
+    "Lucas Meyer",
+    "Chloe Dubois",
+    "Omar Haddad",
+    "Grace Liu",
+    "Ivan Petrov",
+];
+pub const COMPANIES: &[&str] = &[
+    "Anthropic",
+    "Mistral",
+    "Databricks",
+    "Vercel",
+    "Cohere",
+    "Perplexity",
+    "Hugging Face",
+];
+pub const PEOPLE: &[&str] = &[
+    "Jordan Rivera",
+    "Priya Patel",
+    "Hiro Tanaka",
+    "Liam O'Connor",
+    "Noah Fischer",
+    "Diego Morales",
+];
+pub const OUTSIDERS: &[&str] = &[
+    "Kevin Walsh",
+    "Ana Souza",
+    "Rahul Gupta",
+    "Julia Novak",
+    "Sam Taylor",
+];
+pub const BOOKS: &[&str] = &[
+    "The Mom Test",
+    "Shape Up",
+    "Project Hail Mary",
+    "Designing Data-Intensive Applications",
+];
 pub const PRIORITIES: &[&str] = &["Highest", "High", "Medium", "Low"];
 pub const ENVS: &[&str] = &["prod-us-west", "prod-eu", "staging"];
 pub const BRANCHES: &[&str] = &["main", "release/2.14", "feat/router-v2", "fix/auth-refresh"];
-pub const MONTHS: &[&str] = &["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+pub const MONTHS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 pub const WEEKDAYS: &[&str] = &["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];

@@ -42,18 +42,34 @@ fn spec(name: &str) -> &'static [(&'static str, Kind)] {
             ("autoExpunge", Kind::Bool),
             (
                 "expungeBehavior",
-                Kind::Enum(&["archive", "trash", "deleteForever", "expungeBehaviorUnspecified"]),
+                Kind::Enum(&[
+                    "archive",
+                    "trash",
+                    "deleteForever",
+                    "expungeBehaviorUnspecified",
+                ]),
             ),
             ("maxFolderSize", Kind::IntIn(&[0, 1000, 2000, 5000, 10000])),
         ],
         "pop" => &[
             (
                 "accessWindow",
-                Kind::Enum(&["disabled", "fromNowOn", "allMail", "accessWindowUnspecified"]),
+                Kind::Enum(&[
+                    "disabled",
+                    "fromNowOn",
+                    "allMail",
+                    "accessWindowUnspecified",
+                ]),
             ),
             (
                 "disposition",
-                Kind::Enum(&["leaveInInbox", "archive", "trash", "markRead", "dispositionUnspecified"]),
+                Kind::Enum(&[
+                    "leaveInInbox",
+                    "archive",
+                    "trash",
+                    "markRead",
+                    "dispositionUnspecified",
+                ]),
             ),
         ],
         "language" => &[("displayLanguage", Kind::Str)],
@@ -62,7 +78,13 @@ fn spec(name: &str) -> &'static [(&'static str, Kind)] {
             ("emailAddress", Kind::Str),
             (
                 "disposition",
-                Kind::Enum(&["leaveInInbox", "archive", "trash", "markRead", "dispositionUnspecified"]),
+                Kind::Enum(&[
+                    "leaveInInbox",
+                    "archive",
+                    "trash",
+                    "markRead",
+                    "dispositionUnspecified",
+                ]),
             ),
         ],
         _ => &[],
@@ -77,11 +99,21 @@ pub fn get_setting(conn: &Connection, user_id: &str, name: &str) -> Result<Value
         .optional()?;
     Ok(stored
         .and_then(|s| serde_json::from_str(&s).ok())
-        .or_else(|| default_settings().into_iter().find(|(n, _)| *n == name).map(|(_, v)| v))
+        .or_else(|| {
+            default_settings()
+                .into_iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v)
+        })
         .unwrap_or_else(|| json!({})))
 }
 
-pub fn put_setting(conn: &Connection, user_id: &str, name: &str, value: &Value) -> Result<(), ApiError> {
+pub fn put_setting(
+    conn: &Connection,
+    user_id: &str,
+    name: &str,
+    value: &Value,
+) -> Result<(), ApiError> {
     conn.execute(
         "INSERT INTO gmail_settings (user_id, name, value) VALUES (?1, ?2, ?3) \
          ON CONFLICT(user_id, name) DO UPDATE SET value = excluded.value",
@@ -101,7 +133,9 @@ fn validated(name: &str, body: &Map<String, Value>) -> Result<Value, ApiError> {
         .unwrap_or_else(|| json!({}));
     for (key, value) in body {
         let Some((_, kind)) = fields.iter().find(|(k, _)| k == key) else {
-            return Err(ApiError::bad_request(format!("Unknown field {key} in {name} settings")));
+            return Err(ApiError::bad_request(format!(
+                "Unknown field {key} in {name} settings"
+            )));
         };
         if value.is_null() {
             continue;
@@ -148,7 +182,12 @@ fn setting_update(ctx: &Ctx<'_>, name: &str) -> Result<Reply, ApiError> {
     let value = validated(name, &body_object(ctx)?)?;
     match name {
         "vacation" => {
-            let t = |k: &str| value.get(k).and_then(Value::as_str).and_then(|s| s.parse::<i64>().ok());
+            let t = |k: &str| {
+                value
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .and_then(|s| s.parse::<i64>().ok())
+            };
             if let (Some(s), Some(e)) = (t("startTime"), t("endTime")) {
                 if e <= s {
                     return Err(ApiError::bad_request("endTime must be after startTime"));
@@ -244,7 +283,11 @@ fn quote_group(v: &str) -> String {
 
 /// A filter's criteria as a search expression (`None` when it has no usable criteria).
 pub fn criteria_expr(c: &Value) -> Option<Expr> {
-    let s = |k: &str| c.get(k).and_then(Value::as_str).filter(|v| !v.trim().is_empty());
+    let s = |k: &str| {
+        c.get(k)
+            .and_then(Value::as_str)
+            .filter(|v| !v.trim().is_empty())
+    };
     let mut q = Vec::new();
     if let Some(v) = s("from") {
         q.push(format!("from:{}", quote_group(v)));
@@ -278,7 +321,10 @@ pub fn criteria_expr(c: &Value) -> Option<Expr> {
 
 pub fn filters_list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let u = user(ctx)?;
-    let filters: Vec<Value> = filters_all(ctx.db, &u)?.iter().map(Filter::to_json).collect();
+    let filters: Vec<Value> = filters_all(ctx.db, &u)?
+        .iter()
+        .map(Filter::to_json)
+        .collect();
     let mut out = json!({});
     if !filters.is_empty() {
         out["filter"] = Value::Array(filters);
@@ -299,7 +345,9 @@ fn object<'a>(body: &'a Map<String, Value>, key: &str) -> Result<&'a Map<String,
     match body.get(key) {
         Some(Value::Object(m)) => Ok(m),
         None | Some(Value::Null) => Err(ApiError::required(&format!("filter.{key}"))),
-        Some(_) => Err(ApiError::bad_request(format!("Invalid value for {key}: expected an object"))),
+        Some(_) => Err(ApiError::bad_request(format!(
+            "Invalid value for {key}: expected an object"
+        ))),
     }
 }
 
@@ -317,11 +365,20 @@ pub fn create_filter(
             "from" | "to" | "subject" | "query" | "negatedQuery" => v.is_string(),
             "hasAttachment" | "excludeChats" => v.is_boolean(),
             "size" => v.is_i64(),
-            "sizeComparison" => matches!(v.as_str(), Some("larger") | Some("smaller") | Some("unspecified")),
-            _ => return Err(ApiError::bad_request(format!("Unknown filter criterion: {k}"))),
+            "sizeComparison" => matches!(
+                v.as_str(),
+                Some("larger") | Some("smaller") | Some("unspecified")
+            ),
+            _ => {
+                return Err(ApiError::bad_request(format!(
+                    "Unknown filter criterion: {k}"
+                )))
+            }
         };
         if !ok {
-            return Err(ApiError::bad_request(format!("Invalid value for criteria.{k}: {v}")));
+            return Err(ApiError::bad_request(format!(
+                "Invalid value for criteria.{k}: {v}"
+            )));
         }
         if !(v.as_str().is_some_and(|s| s.trim().is_empty())) {
             criteria.insert(k.clone(), v.clone());
@@ -338,7 +395,9 @@ pub fn create_filter(
     let forward = opt_str(action_in, "forward")?.map(str::to_string);
     if let Some(f) = &forward {
         if forwarding_status(conn, user_id, f)?.as_deref() != Some("accepted") {
-            return Err(ApiError::bad_request(format!("Unverified forwarding address: {f}")));
+            return Err(ApiError::bad_request(format!(
+                "Unverified forwarding address: {f}"
+            )));
         }
     }
     let mut action = Map::new();
@@ -368,7 +427,12 @@ pub fn create_filter(
     };
     conn.execute(
         "INSERT INTO gmail_filters (id, user_id, criteria, action) VALUES (?1, ?2, ?3, ?4)",
-        params![filter.id, user_id, filter.criteria.to_string(), filter.action.to_string()],
+        params![
+            filter.id,
+            user_id,
+            filter.criteria.to_string(),
+            filter.action.to_string()
+        ],
     )?;
     Ok(filter)
 }
@@ -516,7 +580,9 @@ fn apply_send_as(s: &mut SendAs, body: &Map<String, Value>, replace: bool) -> Re
         match body.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(v) => Err(ApiError::bad_request(format!("Invalid value for {key}: {v}"))),
+            Some(v) => Err(ApiError::bad_request(format!(
+                "Invalid value for {key}: {v}"
+            ))),
         }
     };
     if flag("isDefault")? == Some(true) {
@@ -538,7 +604,10 @@ fn apply_send_as(s: &mut SendAs, body: &Map<String, Value>, replace: bool) -> Re
 
 pub fn send_as_list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let u = user(ctx)?;
-    let all: Vec<Value> = send_as_all(ctx.db, &u)?.iter().map(SendAs::to_json).collect();
+    let all: Vec<Value> = send_as_all(ctx.db, &u)?
+        .iter()
+        .map(SendAs::to_json)
+        .collect();
     Ok(Reply::ok(json!({ "sendAs": all })))
 }
 
@@ -555,13 +624,17 @@ pub fn send_as_create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         .trim()
         .to_string();
     if !is_email(&email) {
-        return Err(ApiError::bad_request(format!("Invalid sendAsEmail: {email}")));
+        return Err(ApiError::bad_request(format!(
+            "Invalid sendAsEmail: {email}"
+        )));
     }
     if send_as_all(ctx.db, &u)?
         .iter()
         .any(|s| s.email.eq_ignore_ascii_case(&email))
     {
-        return Err(ApiError::conflict(format!("Send-as address {email} already exists")));
+        return Err(ApiError::conflict(format!(
+            "Send-as address {email} already exists"
+        )));
     }
     let same_domain = email.rsplit('@').next() == ctx.user.email.rsplit('@').next();
     let mut s = SendAs {
@@ -600,7 +673,9 @@ pub fn send_as_delete(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let u = user(ctx)?;
     let s = find_send_as(ctx, &u)?;
     if s.is_primary {
-        return Err(ApiError::bad_request("The primary send-as address cannot be deleted"));
+        return Err(ApiError::bad_request(
+            "The primary send-as address cannot be deleted",
+        ));
     }
     ctx.db.execute(
         "DELETE FROM gmail_send_as WHERE user_id = ?1 AND send_as_email = ?2",
@@ -624,7 +699,11 @@ pub fn send_as_verify(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 
 // ---------------------------------------------------------------- forwarding addresses
 
-pub fn forwarding_status(conn: &Connection, user_id: &str, email: &str) -> Result<Option<String>, ApiError> {
+pub fn forwarding_status(
+    conn: &Connection,
+    user_id: &str,
+    email: &str,
+) -> Result<Option<String>, ApiError> {
     Ok(conn
         .prepare_cached(
             "SELECT verification_status FROM gmail_forwarding_addresses \
@@ -645,7 +724,12 @@ pub fn forwarding_list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
          WHERE user_id = ?1 ORDER BY forwarding_email",
     )?;
     let all: Vec<Value> = stmt
-        .query_map([&u], |r| Ok(forwarding_json(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?)))?
+        .query_map([&u], |r| {
+            Ok(forwarding_json(
+                &r.get::<_, String>(0)?,
+                &r.get::<_, String>(1)?,
+            ))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let mut out = json!({});
     if !all.is_empty() {
@@ -658,7 +742,10 @@ pub fn forwarding_get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let u = user(ctx)?;
     let email = ctx.param("email").to_string();
     let status = forwarding_status(ctx.db, &u, &email)?.ok_or_else(store::not_found)?;
-    Ok(Reply::ok(forwarding_json(&email.to_ascii_lowercase(), &status)))
+    Ok(Reply::ok(forwarding_json(
+        &email.to_ascii_lowercase(),
+        &status,
+    )))
 }
 
 /// Adds a forwarding address: addresses of the world's own users are accepted at once (their
@@ -671,10 +758,14 @@ pub fn forwarding_create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         .trim()
         .to_ascii_lowercase();
     if !is_email(&email) {
-        return Err(ApiError::bad_request(format!("Invalid forwardingEmail: {email}")));
+        return Err(ApiError::bad_request(format!(
+            "Invalid forwardingEmail: {email}"
+        )));
     }
     if forwarding_status(ctx.db, &u, &email)?.is_some() {
-        return Err(ApiError::conflict(format!("Forwarding address {email} already exists")));
+        return Err(ApiError::conflict(format!(
+            "Forwarding address {email} already exists"
+        )));
     }
     let known = crate::world::users::find(ctx.db, &email)?.is_some();
     let status = if known { "accepted" } else { "pending" };

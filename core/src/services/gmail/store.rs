@@ -283,9 +283,20 @@ pub fn record(
 }
 
 /// Adds a new message, recording `messageAdded`.
-pub fn add_message(conn: &Connection, m: &mut Message, atts: &[Attachment]) -> Result<(), ApiError> {
+pub fn add_message(
+    conn: &Connection,
+    m: &mut Message,
+    atts: &[Attachment],
+) -> Result<(), ApiError> {
     m.label_ids = normalize_labels(m.label_ids.drain(..));
-    m.history_id = record(conn, &m.user_id, "messageAdded", &m.id, &m.thread_id, &m.label_ids)?;
+    m.history_id = record(
+        conn,
+        &m.user_id,
+        "messageAdded",
+        &m.id,
+        &m.thread_id,
+        &m.label_ids,
+    )?;
     insert(conn, m, atts)
 }
 
@@ -314,7 +325,14 @@ pub fn change_labels(
         m.history_id = record(conn, &m.user_id, "labelAdded", &m.id, &m.thread_id, &added)?;
     }
     if !removed.is_empty() {
-        m.history_id = record(conn, &m.user_id, "labelRemoved", &m.id, &m.thread_id, &removed)?;
+        m.history_id = record(
+            conn,
+            &m.user_id,
+            "labelRemoved",
+            &m.id,
+            &m.thread_id,
+            &removed,
+        )?;
     }
     conn.prepare_cached("UPDATE gmail_messages SET label_ids = ?1, history_id = ?2 WHERE id = ?3")?
         .execute(params![json_text(&m.label_ids), m.history_id, m.id])?;
@@ -323,7 +341,14 @@ pub fn change_labels(
 
 /// Deletes a message for good (and a draft that pointed at it), recording `messageDeleted`.
 pub fn delete_message(conn: &Connection, m: &Message) -> Result<(), ApiError> {
-    record(conn, &m.user_id, "messageDeleted", &m.id, &m.thread_id, &m.label_ids)?;
+    record(
+        conn,
+        &m.user_id,
+        "messageDeleted",
+        &m.id,
+        &m.thread_id,
+        &m.label_ids,
+    )?;
     conn.prepare_cached("DELETE FROM gmail_drafts WHERE message_id = ?1")?
         .execute([&m.id])?;
     conn.prepare_cached("DELETE FROM gmail_attachments WHERE message_id = ?1")?
