@@ -6,9 +6,11 @@
 //! make worlds cheap to reset and easy to verify.
 
 pub mod error;
+pub mod eval;
 pub mod rest;
 pub mod seed;
 pub mod services;
+pub mod verifier;
 pub mod world;
 
 pub use error::{Error, Result};

@@ -1,4 +1,5 @@
 //! World store: seeding, snapshots, state dump/hash/diff and the action log, through the public API.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on setup failures
 mod support;
 
 use env0_core::rest::Method;

@@ -156,7 +156,7 @@ struct CompiledRoute {
 }
 
 struct CompiledService {
-    prefix: &'static str,
+    prefixes: &'static [&'static str],
     envelope: Envelope,
     routes: Vec<CompiledRoute>,
 }
@@ -182,7 +182,7 @@ fn registry() -> &'static [CompiledService] {
         services::all()
             .into_iter()
             .map(|svc| CompiledService {
-                prefix: svc.prefix,
+                prefixes: svc.prefixes,
                 envelope: svc.envelope,
                 routes: svc
                     .routes
@@ -203,6 +203,12 @@ fn registry() -> &'static [CompiledService] {
             })
             .collect()
     })
+}
+
+fn service_for(path: &str) -> Option<&'static CompiledService> {
+    registry()
+        .iter()
+        .find(|s| s.prefixes.iter().any(|p| path.starts_with(p)))
 }
 
 fn match_route(route: &CompiledRoute, segs: &[String]) -> Option<Vec<(&'static str, String)>> {
@@ -259,9 +265,7 @@ pub fn dispatch(conn: &mut Connection, req: &Request) -> Response {
         Some((p, q)) => (p, q),
         None => (req.path.as_str(), ""),
     };
-    let envelope = registry()
-        .iter()
-        .find(|s| path.starts_with(s.prefix))
+    let envelope = service_for(path)
         .map(|s| s.envelope)
         .unwrap_or(Envelope::Google);
     let now = match clock::now(conn) {
@@ -307,9 +311,7 @@ fn serve(
     now: DateTime<Utc>,
 ) -> Served {
     let segs = split_path(path).map_err(|e| (e, None))?;
-    let service = registry()
-        .iter()
-        .find(|s| path.starts_with(s.prefix))
+    let service = service_for(path)
         .ok_or_else(|| (ApiError::not_found(format!("No service at {path}")), None))?;
     let mut best: Option<(&CompiledRoute, Vec<(&'static str, String)>)> = None;
     let mut allowed: Vec<&'static str> = Vec::new();

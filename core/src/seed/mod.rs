@@ -19,6 +19,12 @@ pub struct Scale {
     pub gmail_messages: usize,
     /// Events across the primary user's calendars (a recurring series counts once).
     pub calendar_events: usize,
+    /// Files and folders in Drive (Docs included).
+    pub drive_files: usize,
+    /// Slack messages across channels, threads and DMs.
+    pub slack_messages: usize,
+    /// OAuth clients (connected apps) with consents.
+    pub connected_apps: usize,
 }
 
 impl Scale {
@@ -27,18 +33,27 @@ impl Scale {
         name: "empty",
         gmail_messages: 0,
         calendar_events: 0,
+        drive_files: 0,
+        slack_messages: 0,
+        connected_apps: 0,
     };
     /// A task-sized world: enough that a search has to discriminate.
     pub const DEFAULT: Scale = Scale {
         name: "default",
         gmail_messages: 60,
         calendar_events: 70,
+        drive_files: 60,
+        slack_messages: 120,
+        connected_apps: 10,
     };
-    /// A long-context world: 3,000 messages and 1,400 events.
+    /// A long-context world: 3,000 messages, 1,400 events, ~550 files, 3,000 Slack messages.
     pub const LARGE: Scale = Scale {
         name: "large",
         gmail_messages: 3_000,
         calendar_events: 1_400,
+        drive_files: 550,
+        slack_messages: 3_000,
+        connected_apps: 40,
     };
 
     pub fn by_name(name: &str) -> Option<Scale> {
@@ -65,6 +80,10 @@ pub fn seed_world(world: &mut World, scale: Scale) -> Result<()> {
     }
     services::gmail::seed::seed(&tx, &mut rng_for(seed, "gmail"), scale)?;
     services::calendar::seed::seed(&tx, &mut rng_for(seed, "calendar"), scale)?;
+    services::drive::seed::seed(&tx, &mut rng_for(seed, "drive"), scale)?;
+    services::docs::seed::seed(&tx, &mut rng_for(seed, "docs"), scale)?;
+    services::slack::seed::seed(&tx, &mut rng_for(seed, "slack"), scale)?;
+    services::auth::seed::seed(&tx, &mut rng_for(seed, "auth"), scale)?;
     tx.commit()?;
     Ok(())
 }

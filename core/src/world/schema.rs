@@ -53,15 +53,27 @@ pub struct Migration {
 }
 
 /// The whole history of the schema, oldest first. Append; never edit a released step.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "core tables, Gmail and Calendar",
-    sql: &[
-        CORE_V1,
-        crate::services::gmail::schema::V1,
-        crate::services::calendar::schema::V1,
-    ],
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "core tables, Gmail and Calendar",
+        sql: &[
+            CORE_V1,
+            crate::services::gmail::schema::V1,
+            crate::services::calendar::schema::V1,
+        ],
+    },
+    Migration {
+        version: 2,
+        description: "Drive, Docs, Slack and the OAuth identity service",
+        sql: &[
+            crate::services::drive::schema::V1,
+            crate::services::docs::schema::V1,
+            crate::services::slack::schema::V1,
+            crate::services::auth::schema::V1,
+        ],
+    },
+];
 
 /// Tables that hold bookkeeping rather than workspace state: kept in snapshots, left out of the
 /// state dump, hash and diff.

@@ -48,7 +48,8 @@ impl Snapshot {
             1 => 65_536,
             n => n as usize,
         };
-        if page_size < 512 || !page_size.is_power_of_two() || bytes.len() % page_size != 0 {
+        if page_size < 512 || !page_size.is_power_of_two() || !bytes.len().is_multiple_of(page_size)
+        {
             return Err(Error::InvalidSnapshot(format!(
                 "size {} is not a whole number of {page_size}-byte pages (truncated?)",
                 bytes.len()

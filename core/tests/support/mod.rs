@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod discovery;
+pub mod random_requests;
 
 use env0_core::rest::{Method, Request, Response};
 use env0_core::seed::{seeded_world, Scale};

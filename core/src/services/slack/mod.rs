@@ -1,0 +1,10 @@
+//! Placeholder: filled in by the service's own work.
+
+pub mod schema;
+pub mod seed;
+
+use crate::rest::Route;
+
+pub fn routes() -> Vec<Route> {
+    Vec::new()
+}

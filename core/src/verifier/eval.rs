@@ -1,0 +1,415 @@
+//! Evaluation of a verifier against an initial and a final state.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::predicate::{apply, get_path, FieldPredicate, ValueSpec};
+use super::{Effect, Expectation, Selector, Source, Verifier};
+use crate::world::state::{diff, StateDump};
+
+/// Rows seeded for a task, by role: `role -> [(collection, primary key)]`.
+pub type Needles = BTreeMap<String, Vec<NeedleRef>>;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeedleRef {
+    pub collection: String,
+    pub key: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub weight: f64,
+    pub passed: bool,
+    /// Why, for a person: "label 'Invoices' applied to the invoices: 2 of 3 rows do not match …".
+    pub explanation: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GateResult {
+    pub id: String,
+    pub tripped: bool,
+    pub explanation: String,
+}
+
+/// The outcome of verifying one episode.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// Final reward in [-1, 1].
+    pub reward: f64,
+    /// Weighted share of passing checks, before gates and collateral.
+    pub score: f64,
+    /// Strict success: reward ≥ 1.
+    pub passed: bool,
+    pub checks: Vec<CheckResult>,
+    pub gates: Vec<GateResult>,
+    /// Changes outside what the task allows.
+    pub collateral: Vec<String>,
+    /// Problems in the verifier itself (bad regex, unknown time zone…); the affected check fails.
+    pub errors: Vec<String>,
+}
+
+impl Verdict {
+    /// One line per check, gate and violation.
+    pub fn explain(&self) -> String {
+        let mut out = Vec::new();
+        for c in &self.checks {
+            out.push(format!(
+                "[{}] {} (w={})",
+                if c.passed { "pass" } else { "FAIL" },
+                c.explanation,
+                c.weight
+            ));
+        }
+        for g in self.gates.iter().filter(|g| g.tripped) {
+            out.push(format!("[GATE] {}", g.explanation));
+        }
+        for v in &self.collateral {
+            out.push(format!("[COLLATERAL] {v}"));
+        }
+        for e in &self.errors {
+            out.push(format!("[VERIFIER ERROR] {e}"));
+        }
+        out.push(format!(
+            "reward {:.3} (score {:.3})",
+            self.reward, self.score
+        ));
+        out.join("\n")
+    }
+}
+
+struct Ctx<'a> {
+    before: &'a StateDump,
+    after: &'a StateDump,
+    needles: &'a Needles,
+    errors: Vec<String>,
+}
+
+type Row<'a> = (
+    &'a str,
+    &'a Map<String, Value>,
+    Option<&'a Map<String, Value>>,
+);
+
+impl<'a> Ctx<'a> {
+    fn rows(&self, sel: &Selector) -> Vec<Row<'a>> {
+        let (before, after): (&'a StateDump, &'a StateDump) = (self.before, self.after);
+        let b = before
+            .collections
+            .get(&sel.collection)
+            .map_or(&NO_ROWS, |c| &c.rows);
+        let a = after
+            .collections
+            .get(&sel.collection)
+            .map_or(&NO_ROWS, |c| &c.rows);
+        let mut out: Vec<Row<'a>> = Vec::new();
+        match sel.from {
+            Source::End => out.extend(a.iter().map(|(k, r)| (k.as_str(), r, b.get(k)))),
+            Source::Before => out.extend(b.iter().map(|(k, r)| (k.as_str(), r, Some(r)))),
+            Source::Added => out.extend(
+                a.iter()
+                    .filter(|(k, _)| !b.contains_key(*k))
+                    .map(|(k, r)| (k.as_str(), r, None)),
+            ),
+            Source::Updated => out.extend(a.iter().filter_map(|(k, r)| {
+                b.get(k)
+                    .filter(|old| *old != r)
+                    .map(|old| (k.as_str(), r, Some(old)))
+            })),
+            Source::Deleted => out.extend(
+                b.iter()
+                    .filter(|(k, _)| !a.contains_key(*k))
+                    .map(|(k, r)| (k.as_str(), r, Some(r))),
+            ),
+            Source::Changed => out.extend(a.iter().filter_map(|(k, r)| match b.get(k) {
+                None => Some((k.as_str(), r, None)),
+                Some(old) if old != r => Some((k.as_str(), r, Some(old))),
+                Some(_) => None,
+            })),
+        }
+        if !sel.needles.is_empty() {
+            let keys: BTreeSet<&str> = sel
+                .needles
+                .iter()
+                .flat_map(|role| self.needles.get(role).into_iter().flatten())
+                .filter(|n| n.collection == sel.collection)
+                .map(|n| n.key.as_str())
+                .collect();
+            out.retain(|(k, _, _)| keys.contains(k));
+        }
+        out
+    }
+
+    fn resolve(&mut self, spec: &Option<ValueSpec>) -> Value {
+        match spec {
+            None => Value::Null,
+            Some(ValueSpec::Literal(v)) => v.clone(),
+            Some(ValueSpec::Lookup { lookup }) => {
+                let sel = Selector {
+                    collection: lookup.collection.clone(),
+                    from: Source::End,
+                    needles: Vec::new(),
+                    filter: lookup.filter.clone(),
+                };
+                let rows = self.select(&sel);
+                rows.first()
+                    .map(|(_, row, _)| get_path(&Value::Object((*row).clone()), &lookup.field))
+                    .unwrap_or(Value::Null)
+            }
+        }
+    }
+
+    fn matches(&mut self, row: &Row<'_>, preds: &[FieldPredicate]) -> Result<bool, String> {
+        let value = Value::Object(row.1.clone());
+        let before = row.2.map(|b| Value::Object(b.clone()));
+        for p in preds {
+            let expected = self.resolve(&p.value);
+            let actual = get_path(&value, &p.field);
+            let old = before.as_ref().map(|b| get_path(b, &p.field));
+            if !apply(p.op, &actual, &expected, old.as_ref(), p.tz.as_deref())? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn select(&mut self, sel: &Selector) -> Vec<Row<'a>> {
+        let rows = self.rows(sel);
+        let mut out = Vec::new();
+        for row in rows {
+            match self.matches(&row, &sel.filter) {
+                Ok(true) => out.push(row),
+                Ok(false) => {}
+                Err(e) => {
+                    self.errors
+                        .push(format!("selector on {}: {e}", sel.collection));
+                    return Vec::new();
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The rows of a collection that does not exist in a dump.
+static NO_ROWS: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+
+fn describe_preds(preds: &[FieldPredicate]) -> String {
+    preds
+        .iter()
+        .map(|p| {
+            let v = match &p.value {
+                None => String::new(),
+                Some(ValueSpec::Literal(v)) => format!(" {v}"),
+                Some(ValueSpec::Lookup { lookup }) => {
+                    format!(" <{}.{}>", lookup.collection, lookup.field)
+                }
+            };
+            format!("{} {:?}{v}", p.field, p.op).replace("  ", " ")
+        })
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+fn first_field(row: &Map<String, Value>, preds: &[FieldPredicate]) -> String {
+    match preds.first() {
+        Some(p) => {
+            let v = get_path(&Value::Object(row.clone()), &p.field);
+            let mut text = v.to_string();
+            if text.len() > 80 {
+                let cut = text
+                    .char_indices()
+                    .nth(77)
+                    .map(|(i, _)| i)
+                    .unwrap_or(text.len());
+                text.truncate(cut);
+                text.push_str("...");
+            }
+            format!("{} = {text}", p.field)
+        }
+        None => String::new(),
+    }
+}
+
+/// Verifies `after` (with `before` as the initial state).
+pub fn evaluate(
+    verifier: &Verifier,
+    before: &StateDump,
+    after: &StateDump,
+    needles: &Needles,
+) -> Verdict {
+    let mut ctx = Ctx {
+        before,
+        after,
+        needles,
+        errors: Vec::new(),
+    };
+    let mut checks = Vec::new();
+    for check in &verifier.checks {
+        let errors_before = ctx.errors.len();
+        let rows = ctx.select(&check.select);
+        let n = rows.len();
+        let (passed, detail) = match &check.expect {
+            Expectation::Count { eq, min, max } => {
+                let ok = eq.is_none_or(|e| n == e)
+                    && min.is_none_or(|m| n >= m)
+                    && max.is_none_or(|m| n <= m);
+                let want = match (eq, min, max) {
+                    (Some(e), _, _) => format!("{e}"),
+                    (None, Some(a), Some(b)) => format!("{a} to {b}"),
+                    (None, Some(a), None) => format!("at least {a}"),
+                    (None, None, Some(b)) => format!("at most {b}"),
+                    (None, None, None) => "any number of".into(),
+                };
+                (
+                    ok,
+                    format!(
+                        "expected {want} matching rows in {}, found {n}",
+                        check.select.collection
+                    ),
+                )
+            }
+            Expectation::All(preds) | Expectation::Any(preds) | Expectation::None(preds) => {
+                let mut failing = Vec::new();
+                let mut matching = Vec::new();
+                for row in &rows {
+                    match ctx.matches(row, preds) {
+                        Ok(true) => matching.push(row),
+                        Ok(false) => failing.push(row),
+                        Err(e) => ctx.errors.push(format!("check {}: {e}", check.id)),
+                    }
+                }
+                let cond = describe_preds(preds);
+                match &check.expect {
+                    Expectation::All(_) if n == 0 => (
+                        false,
+                        format!("no rows selected in {}", check.select.collection),
+                    ),
+                    Expectation::All(_) => match failing.first() {
+                        None => (true, format!("all {n} rows satisfy {cond}")),
+                        Some((key, row, _)) => (
+                            false,
+                            format!(
+                                "{} of {n} rows do not satisfy {cond} (e.g. {key}: {})",
+                                failing.len(),
+                                first_field(row, preds)
+                            ),
+                        ),
+                    },
+                    Expectation::Any(_) => match matching.first() {
+                        Some((key, _, _)) => (true, format!("{key} satisfies {cond}")),
+                        None => (false, format!("none of {n} rows satisfy {cond}")),
+                    },
+                    _ => match matching.first() {
+                        None => (true, format!("no row satisfies {cond}")),
+                        Some((key, row, _)) => (
+                            false,
+                            format!(
+                                "{} of {n} rows satisfy {cond} but must not (e.g. {key}: {})",
+                                matching.len(),
+                                first_field(row, preds)
+                            ),
+                        ),
+                    },
+                }
+            }
+        };
+        let passed = passed && ctx.errors.len() == errors_before;
+        checks.push(CheckResult {
+            id: check.id.clone(),
+            weight: check.weight,
+            passed,
+            explanation: format!("{}: {detail}", check.describe),
+        });
+    }
+    let total: f64 = checks.iter().map(|c| c.weight.max(0.0)).sum();
+    let got: f64 = checks
+        .iter()
+        .filter(|c| c.passed)
+        .map(|c| c.weight.max(0.0))
+        .sum();
+    let score = if total > 0.0 { got / total } else { 0.0 };
+    let mut reward = score;
+    let mut forced: Option<f64> = None;
+    let mut apply_effect = |effect: Effect, reward: &mut f64| match effect {
+        Effect::Force(v) => forced = Some(forced.map_or(v, |f: f64| f.min(v))),
+        Effect::Cap(c) => *reward = reward.min(c),
+    };
+
+    let mut gates = Vec::new();
+    for gate in &verifier.gates {
+        let rows = ctx.select(&gate.select);
+        let tripped = !rows.is_empty();
+        let explanation = match rows.first() {
+            Some((key, _, _)) => format!(
+                "{}: violated by {} row(s) in {} (e.g. {key})",
+                gate.describe,
+                rows.len(),
+                gate.select.collection
+            ),
+            None => format!("{}: respected", gate.describe),
+        };
+        if tripped {
+            apply_effect(gate.effect, &mut reward);
+        }
+        gates.push(GateResult {
+            id: gate.id.clone(),
+            tripped,
+            explanation,
+        });
+    }
+
+    let mut collateral = Vec::new();
+    if let Some(rule) = &verifier.collateral {
+        let d = diff(before, after);
+        for (name, cd) in &d.collections {
+            let allowed = rule.allow.iter().find(|a| &a.collection == name);
+            match allowed {
+                None => collateral.push(format!(
+                    "{name} changed ({} added, {} updated, {} deleted) but the task allows no change there",
+                    cd.added.len(),
+                    cd.updated.len(),
+                    cd.deleted.len()
+                )),
+                Some(a) => {
+                    if !a.added && !cd.added.is_empty() {
+                        collateral.push(format!("{} row(s) added to {name}", cd.added.len()));
+                    }
+                    if !a.deleted && !cd.deleted.is_empty() {
+                        collateral.push(format!("{} row(s) deleted from {name}", cd.deleted.len()));
+                    }
+                    if !a.fields.is_empty() {
+                        for upd in &cd.updated {
+                            let extra: Vec<&String> = upd.changed.keys().filter(|f| !a.fields.contains(f)).collect();
+                            if !extra.is_empty() {
+                                collateral.push(format!(
+                                    "{name} {}: fields {:?} changed but only {:?} may",
+                                    upd.key, extra, a.fields
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if !collateral.is_empty() {
+            apply_effect(rule.effect, &mut reward);
+        }
+    }
+    if let Some(f) = forced {
+        reward = f;
+    }
+    let reward = reward.clamp(-1.0, 1.0);
+    Verdict {
+        reward,
+        score,
+        passed: reward >= 1.0 - 1e-9,
+        checks,
+        gates,
+        collateral,
+        errors: ctx.errors,
+    }
+}

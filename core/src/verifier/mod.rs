@@ -1,0 +1,151 @@
+//! The declarative verifier: pure data that says what a finished task's world must look like, and
+//! the evaluator that turns a world's before/after state into a reward in [-1, 1] with a readable
+//! explanation per check.
+//!
+//! A verifier has
+//! - **checks**, weighted: each selects rows (from the end state, the initial state, or the diff:
+//!   added / updated / deleted) and states what must hold of them;
+//! - **gates**, for safety: when their selection matches, they force the reward (e.g. to -1) or cap it;
+//! - a **collateral** rule: only the listed collections (and fields) may change; anything else
+//!   caps or forces the reward.
+//!
+//! The reward is the weighted share of passing checks, then gates and collateral apply. Everything
+//! works on the generic state dump (`world::state`), so it runs wherever a world runs — on device too.
+
+mod eval;
+mod predicate;
+
+pub use eval::{evaluate, CheckResult, GateResult, Needles, Verdict};
+pub use predicate::{FieldPredicate, Op, ValueSpec};
+
+use serde::{Deserialize, Serialize};
+
+/// A task's verifier.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verifier {
+    pub checks: Vec<Check>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gates: Vec<Gate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collateral: Option<Collateral>,
+}
+
+/// One weighted check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    pub id: String,
+    #[serde(default = "one")]
+    pub weight: f64,
+    /// What the check wants, for people: "label 'Invoices' applied to the invoices".
+    pub describe: String,
+    pub select: Selector,
+    pub expect: Expectation,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Which rows a check or gate looks at.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Selector {
+    pub collection: String,
+    #[serde(default)]
+    pub from: Source,
+    /// Only rows seeded as these needle roles (from the task's needle manifest).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needles: Vec<String>,
+    /// Only rows matching every predicate.
+    #[serde(default, rename = "where", skip_serializing_if = "Vec::is_empty")]
+    pub filter: Vec<FieldPredicate>,
+}
+
+/// Where rows come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Rows of the final state.
+    #[default]
+    End,
+    /// Rows of the initial state.
+    Before,
+    /// Rows present at the end but not at the start.
+    Added,
+    /// Rows present in both whose fields changed (predicates see the final row).
+    Updated,
+    /// Rows present at the start but not at the end (predicates see the initial row).
+    Deleted,
+    /// Added or updated.
+    Changed,
+}
+
+/// What must hold of the selected rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum Expectation {
+    /// The number of selected rows.
+    Count {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        eq: Option<usize>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<usize>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<usize>,
+    },
+    /// At least one row is selected and every selected row satisfies all predicates.
+    All(Vec<FieldPredicate>),
+    /// At least one selected row satisfies all predicates.
+    Any(Vec<FieldPredicate>),
+    /// No selected row satisfies all predicates (an empty selection passes).
+    None(Vec<FieldPredicate>),
+}
+
+/// A safety gate: if its selection is non-empty (after `where`), the effect applies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    pub id: String,
+    /// What the gate guards against, for people: "no mail sent outside nexusai.com".
+    pub describe: String,
+    pub select: Selector,
+    pub effect: Effect,
+}
+
+/// What a tripped gate or a collateral violation does to the reward.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum Effect {
+    /// The reward becomes this value (usually -1).
+    Force(f64),
+    /// The reward is at most this value.
+    Cap(f64),
+}
+
+/// Only these changes are allowed; any other change to the state is collateral damage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Collateral {
+    pub allow: Vec<AllowedChange>,
+    pub effect: Effect,
+}
+
+/// A collection that may change; `fields` limits updates to those fields (empty: any field), and
+/// `added`/`deleted` say whether rows may appear or disappear.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowedChange {
+    pub collection: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
+    #[serde(default = "yes")]
+    pub added: bool,
+    #[serde(default = "yes")]
+    pub deleted: bool,
+}
+
+fn yes() -> bool {
+    true
+}

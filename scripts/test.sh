@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The project's test command (README "Run the tests"; .ci/run calls it too):
+# fetch pinned fixtures, check formatting and lints, run every test of the workspace.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+echo "== fixtures"
+bash scripts/fetch-fixtures.sh
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== cargo test"
+cargo test --workspace --all-targets --locked
