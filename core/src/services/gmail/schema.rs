@@ -8,7 +8,7 @@
 
 pub const V1: &str = r#"
 CREATE TABLE gmail_mailboxes (
-    user_id    TEXT PRIMARY KEY REFERENCES users(id),
+    user_id    TEXT PRIMARY KEY,
     history_id INTEGER NOT NULL
 );
 CREATE TABLE gmail_labels (

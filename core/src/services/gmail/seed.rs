@@ -104,6 +104,17 @@ struct Spec {
 
 type Vars = Vec<(&'static str, String)>;
 
+/// A thread to seed: who takes part, who starts, and the text of each message.
+struct Conversation {
+    participants: Vec<User>,
+    starter: User,
+    subject: String,
+    messages: Vec<String>,
+    label: Option<String>,
+    attachment: Option<String>,
+    important: bool,
+}
+
 fn fill(template: &str, vars: &Vars) -> String {
     let mut out = template.to_string();
     for (k, v) in vars {
@@ -519,16 +530,16 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    fn thread(
-        &mut self,
-        participants: Vec<User>,
-        starter: User,
-        subject: String,
-        messages: Vec<String>,
-        label: Option<String>,
-        attachment: Option<String>,
-        important: bool,
-    ) -> Result<()> {
+    fn thread(&mut self, c: Conversation) -> Result<()> {
+        let Conversation {
+            participants,
+            starter,
+            subject,
+            messages,
+            label,
+            attachment,
+            important,
+        } = c;
         let key = ids::hex(self.conn, 12)?;
         let mut time = self.past();
         let span = (self.now.timestamp_millis() - time).max(600_000);
@@ -643,15 +654,15 @@ impl Seeder<'_> {
         let attachment =
             (!attachment.is_empty() && self.chance(0.6)).then(|| fill(attachment, &vars));
         let important = self.chance(0.5);
-        self.thread(
+        self.thread(Conversation {
             participants,
             starter,
-            fill(subject, &vars),
+            subject: fill(subject, &vars),
             messages,
             label,
             attachment,
             important,
-        )
+        })
     }
 
     fn external_thread(&mut self, left: usize) -> Result<()> {
@@ -670,15 +681,15 @@ impl Seeder<'_> {
         let attachment =
             (!attachment.is_empty() && self.chance(0.8)).then(|| fill(attachment, &vars));
         let participants = vec![self.primary.clone(), external.clone()];
-        self.thread(
+        self.thread(Conversation {
             participants,
-            external,
-            fill(subject, &vars),
+            starter: external,
+            subject: fill(subject, &vars),
             messages,
             label,
             attachment,
-            true,
-        )
+            important: true,
+        })
     }
 
     fn personal(&mut self) -> Result<()> {

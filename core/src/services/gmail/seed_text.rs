@@ -209,7 +209,17 @@ pub const WORK_THREADS: &[(&str, &str, &[&str], &str, &str)] = &[
 ];
 
 /// External business threads: `(sender email, subject, body, replies, label, attachment)`.
-pub const EXTERNAL_THREADS: &[(&str, &str, &str, &[&str], &str, &str)] = &[
+/// `(sender email, subject, body, replies, label, attachment)`.
+pub type External = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+);
+
+pub const EXTERNAL_THREADS: &[External] = &[
     ("sofia@rossilegal.it", "Contract redlines – {customer} MSA",
      "Dear Alex,\n\nPlease find attached our redlines on the {customer} Master Services Agreement. The main open points are the liability cap and the data processing addendum.\n\nKind regards,\nSofia",
      &["Thanks Sofia, we accept the liability cap change. Legal will reply on the DPA by {weekday}.",

@@ -194,10 +194,8 @@ fn setting_update(ctx: &Ctx<'_>, name: &str) -> Result<Reply, ApiError> {
                 }
             }
         }
-        "language" => {
-            if value["displayLanguage"].as_str().is_none_or(str::is_empty) {
-                return Err(ApiError::required("displayLanguage"));
-            }
+        "language" if value["displayLanguage"].as_str().is_none_or(str::is_empty) => {
+            return Err(ApiError::required("displayLanguage"));
         }
         "autoForwarding" if value["enabled"] == json!(true) => {
             let addr = value["emailAddress"].as_str().unwrap_or("");
