@@ -73,7 +73,7 @@ fn large_world_is_varied() {
         ("category:social", 20, 400),
         ("category:forums", 10, 300),
         ("is:starred", 30, 600),
-        ("label:receipts", 20, 400),
+        ("label:purchases", 20, 400),
         ("from:github", 50, 800),
         ("subject:roadmap", 10, 400),
         ("newer_than:30d", 300, 2000),

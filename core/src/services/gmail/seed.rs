@@ -258,7 +258,7 @@ impl Seeder<'_> {
 
     fn setup_primary(&mut self) -> Result<()> {
         let github = self.label("Notifications/GitHub")?;
-        let receipts = self.label("Receipts")?;
+        let receipts = self.label("Purchases")?;
         for name in ["Finance", "Travel", "Clients", "Recruiting", "Newsletters"] {
             self.label(name)?;
         }

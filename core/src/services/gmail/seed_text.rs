@@ -40,7 +40,7 @@ pub const NOTIFICATIONS: &[Bulk] = &[
      "CATEGORY_UPDATES", "", "", true),
     ("Stripe <receipts@stripe.com>", "Your receipt from {vendor} #{inv}",
      "Receipt from {vendor}\nAmount paid: ${amount}\nDate paid: {date}\nPayment method: Visa ending in 4242\n\nQuestions? Contact {vendor} support.",
-     "CATEGORY_UPDATES", "Receipts", "", true),
+     "CATEGORY_UPDATES", "Purchases", "", true),
     ("AWS Billing <aws-billing@amazon.com>", "Amazon Web Services Billing Statement Available [Account: 4821-{num}]",
      "Your AWS statement for {month} is available. Total: ${amount}.\nTop services: EC2, S3, SageMaker.",
      "CATEGORY_UPDATES", "Finance", "aws-invoice-{month}.pdf", false),
