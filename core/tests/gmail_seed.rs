@@ -82,7 +82,7 @@ fn large_world_is_varied() {
         ("\"launch checklist\"", 10, 400),
     ] {
         let n = count(&mut w, q);
-        eprintln!("{q}: {n}");
+        eprintln!("{q}: {n} ({:?})", start.elapsed());
         assert!((lo..=hi).contains(&n), "{q}: {n} not in {lo}..={hi}");
     }
     // many distinct subjects; multi-message threads exist

@@ -4,7 +4,8 @@
 //! `extra_headers`), bodies in `body_text`/`body_html`, attachments in `gmail_attachments`; the
 //! tree, `raw` and `sizeEstimate` are rebuilt from them on every read. `label_ids` is a sorted JSON
 //! array that holds every label, system ones (UNREAD, STARRED, TRASH…) included, so that a state
-//! diff reads "label_ids: [INBOX, UNREAD] → [INBOX]".
+//! diff reads "label_ids: [INBOX, UNREAD] → [INBOX]". `gmail_mailboxes` (the history counter) and
+//! `gmail_history` are bookkeeping: kept in snapshots, left out of the state dump and diff.
 
 pub const V1: &str = r#"
 CREATE TABLE gmail_mailboxes (
@@ -40,8 +41,7 @@ CREATE TABLE gmail_messages (
     body_text         TEXT NOT NULL DEFAULT '',
     body_html         TEXT NOT NULL DEFAULT '',
     snippet           TEXT NOT NULL DEFAULT '',
-    internal_date     INTEGER NOT NULL,
-    history_id        INTEGER NOT NULL
+    internal_date     INTEGER NOT NULL
 );
 CREATE INDEX gmail_messages_user ON gmail_messages(user_id, internal_date);
 CREATE INDEX gmail_messages_thread ON gmail_messages(user_id, thread_id);
@@ -68,6 +68,7 @@ CREATE TABLE gmail_history (
     label_ids  JSON NOT NULL,
     PRIMARY KEY (user_id, id)
 );
+CREATE INDEX gmail_history_message ON gmail_history(user_id, message_id, id);
 CREATE TABLE gmail_filters (
     id       TEXT PRIMARY KEY,
     user_id  TEXT NOT NULL,

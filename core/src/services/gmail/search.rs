@@ -16,6 +16,7 @@
 //! only error is nesting deeper than [`MAX_DEPTH`]. Text matches whole words: the value's words
 //! must appear consecutively in the field (`from:bob` matches `Bob Li <bob@x.com>`).
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Months, NaiveDate, TimeZone, Utc};
@@ -384,35 +385,66 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// A message prepared for matching: the words of each field.
+/// A message prepared for matching: the words of each field, computed on first use (most
+/// operators look at labels or dates only).
 pub struct Doc<'a> {
     pub message: &'a Message,
-    from: Vec<String>,
-    to: Vec<String>,
-    cc: Vec<String>,
-    bcc: Vec<String>,
-    subject: Vec<String>,
-    body: Vec<String>,
-    filenames: Vec<Vec<String>>,
+    from: OnceCell<Vec<String>>,
+    to: OnceCell<Vec<String>>,
+    cc: OnceCell<Vec<String>>,
+    bcc: OnceCell<Vec<String>>,
+    subject: OnceCell<Vec<String>>,
+    body: OnceCell<Vec<String>>,
+    filenames: OnceCell<Vec<Vec<String>>>,
 }
 
 impl<'a> Doc<'a> {
     pub fn new(message: &'a Message) -> Doc<'a> {
-        let body_source = if message.body_text.trim().is_empty() {
-            mime::html_to_text(&message.body_html)
-        } else {
-            message.body_text.clone()
-        };
         Doc {
             message,
-            from: words(&message.from),
-            to: words(&message.to),
-            cc: words(&message.cc),
-            bcc: words(&message.bcc),
-            subject: words(&message.subject),
-            body: words(&body_source),
-            filenames: message.attachment_names.iter().map(|n| words(n)).collect(),
+            from: OnceCell::new(),
+            to: OnceCell::new(),
+            cc: OnceCell::new(),
+            bcc: OnceCell::new(),
+            subject: OnceCell::new(),
+            body: OnceCell::new(),
+            filenames: OnceCell::new(),
         }
+    }
+
+    fn from(&self) -> &[String] {
+        self.from.get_or_init(|| words(&self.message.from))
+    }
+    fn to(&self) -> &[String] {
+        self.to.get_or_init(|| words(&self.message.to))
+    }
+    fn cc(&self) -> &[String] {
+        self.cc.get_or_init(|| words(&self.message.cc))
+    }
+    fn bcc(&self) -> &[String] {
+        self.bcc.get_or_init(|| words(&self.message.bcc))
+    }
+    fn subject(&self) -> &[String] {
+        self.subject.get_or_init(|| words(&self.message.subject))
+    }
+    fn body(&self) -> &[String] {
+        self.body.get_or_init(|| {
+            let m = self.message;
+            if m.body_text.trim().is_empty() {
+                words(&mime::html_to_text(&m.body_html))
+            } else {
+                words(&m.body_text)
+            }
+        })
+    }
+    fn filenames(&self) -> &[Vec<String>] {
+        self.filenames.get_or_init(|| {
+            self.message
+                .attachment_names
+                .iter()
+                .map(|n| words(n))
+                .collect()
+        })
     }
 }
 
@@ -449,27 +481,29 @@ fn term_matches(t: &Term, doc: &Doc<'_>, ctx: &Context) -> bool {
     match field {
         "" => {
             let n = needle(&t.value);
-            [&doc.subject, &doc.body, &doc.from, &doc.to, &doc.cc]
-                .iter()
-                .any(|h| contains_run(h, &n))
-                || doc.filenames.iter().any(|f| contains_run(f, &n))
+            contains_run(doc.subject(), &n)
+                || contains_run(doc.from(), &n)
+                || contains_run(doc.to(), &n)
+                || contains_run(doc.cc(), &n)
+                || doc.filenames().iter().any(|f| contains_run(f, &n))
+                || contains_run(doc.body(), &n)
         }
-        "from" => contains_run(&doc.from, &needle(&resolve_me(&t.value, ctx))),
+        "from" => contains_run(doc.from(), &needle(&resolve_me(&t.value, ctx))),
         "to" => {
             let n = needle(&resolve_me(&t.value, ctx));
-            contains_run(&doc.to, &n) || contains_run(&doc.cc, &n) || contains_run(&doc.bcc, &n)
+            contains_run(doc.to(), &n) || contains_run(doc.cc(), &n) || contains_run(doc.bcc(), &n)
         }
         "deliveredto" => {
             let n = needle(&resolve_me(&t.value, ctx));
-            contains_run(&doc.to, &n) || contains_run(&doc.cc, &n) || contains_run(&doc.bcc, &n)
+            contains_run(doc.to(), &n) || contains_run(doc.cc(), &n) || contains_run(doc.bcc(), &n)
         }
-        "cc" => contains_run(&doc.cc, &needle(&resolve_me(&t.value, ctx))),
-        "bcc" => contains_run(&doc.bcc, &needle(&resolve_me(&t.value, ctx))),
+        "cc" => contains_run(doc.cc(), &needle(&resolve_me(&t.value, ctx))),
+        "bcc" => contains_run(doc.bcc(), &needle(&resolve_me(&t.value, ctx))),
         "replyto" => contains_run(&words(&m.reply_to), &needle(&t.value)),
-        "subject" => contains_run(&doc.subject, &needle(&t.value)),
+        "subject" => contains_run(doc.subject(), &needle(&t.value)),
         "filename" => {
             let n = needle(&t.value);
-            doc.filenames.iter().any(|f| contains_run(f, &n))
+            doc.filenames().iter().any(|f| contains_run(f, &n))
         }
         "rfc822msgid" => m
             .message_id_header

@@ -358,7 +358,15 @@ impl Seeder<'_> {
             internal_date: spec.time,
             ..Message::default()
         };
-        m.history_id = store::next_history_id(self.conn, &owner.id).map_err(err)?;
+        m.history_id = store::record(
+            self.conn,
+            &owner.id,
+            "messageAdded",
+            &m.id,
+            &m.thread_id,
+            &m.label_ids,
+        )
+        .map_err(err)?;
         let atts: Vec<Attachment> = spec
             .attachment
             .iter()

@@ -82,7 +82,16 @@ pub fn normalize_labels<I: IntoIterator<Item = String>>(labels: I) -> Vec<String
 
 const COLUMNS: &str = "id, user_id, thread_id, label_ids, from_addr, to_addrs, cc_addrs, bcc_addrs, \
     reply_to, subject, date_header, message_id_header, in_reply_to, refs, extra_headers, body_text, \
-    body_html, snippet, internal_date, history_id";
+    body_html, snippet, internal_date";
+
+/// A message's history id is that of its latest history record (history is bookkeeping, so a
+/// label change shows in the state diff as `label_ids` only).
+const SELECT: &str = "SELECT m.id, m.user_id, m.thread_id, m.label_ids, m.from_addr, m.to_addrs, \
+    m.cc_addrs, m.bcc_addrs, m.reply_to, m.subject, m.date_header, m.message_id_header, \
+    m.in_reply_to, m.refs, m.extra_headers, m.body_text, m.body_html, m.snippet, m.internal_date, \
+    COALESCE((SELECT MAX(h.id) FROM gmail_history h INDEXED BY gmail_history_message \
+              WHERE h.user_id = m.user_id AND h.message_id = m.id), 0) \
+    FROM gmail_messages m";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
     let labels: String = r.get(3)?;
@@ -119,8 +128,7 @@ pub fn not_found() -> ApiError {
 /// Every message of a mailbox, newest first, with attachment names.
 pub fn user_messages(conn: &Connection, user_id: &str) -> Result<Vec<Message>, ApiError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM gmail_messages WHERE user_id = ?1 \
-         ORDER BY internal_date DESC, id DESC"
+        "{SELECT} WHERE m.user_id = ?1 ORDER BY m.internal_date DESC, m.id DESC"
     ))?;
     let mut messages = stmt
         .query_map([user_id], from_row)?
@@ -144,9 +152,7 @@ pub fn user_messages(conn: &Connection, user_id: &str) -> Result<Vec<Message>, A
 
 /// One message of the mailbox, or 404.
 pub fn message(conn: &Connection, user_id: &str, id: &str) -> Result<Message, ApiError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM gmail_messages WHERE id = ?1 AND user_id = ?2"
-    ))?;
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE m.id = ?1 AND m.user_id = ?2"))?;
     let mut m = stmt
         .query_row([id, user_id], from_row)
         .optional()?
@@ -165,8 +171,7 @@ pub fn thread_messages(
     thread_id: &str,
 ) -> Result<Vec<Message>, ApiError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM gmail_messages WHERE user_id = ?1 AND thread_id = ?2 \
-         ORDER BY internal_date, id"
+        "{SELECT} WHERE m.user_id = ?1 AND m.thread_id = ?2 ORDER BY m.internal_date, m.id"
     ))?;
     let messages = stmt
         .query_map([user_id, thread_id], from_row)?
@@ -197,7 +202,7 @@ pub fn attachments(conn: &Connection, message_id: &str) -> Result<Vec<Attachment
 pub fn insert(conn: &Connection, m: &Message, atts: &[Attachment]) -> Result<(), ApiError> {
     conn.prepare_cached(&format!(
         "INSERT INTO gmail_messages ({COLUMNS}) VALUES \
-         (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+         (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
     ))?
     .execute(params![
         m.id,
@@ -219,7 +224,6 @@ pub fn insert(conn: &Connection, m: &Message, atts: &[Attachment]) -> Result<(),
         m.body_html,
         m.snippet,
         m.internal_date,
-        m.history_id,
     ])?;
     for (i, a) in atts.iter().enumerate() {
         let id = if a.id.is_empty() {
@@ -334,8 +338,8 @@ pub fn change_labels(
             &removed,
         )?;
     }
-    conn.prepare_cached("UPDATE gmail_messages SET label_ids = ?1, history_id = ?2 WHERE id = ?3")?
-        .execute(params![json_text(&m.label_ids), m.history_id, m.id])?;
+    conn.prepare_cached("UPDATE gmail_messages SET label_ids = ?1 WHERE id = ?2")?
+        .execute(params![json_text(&m.label_ids), m.id])?;
     Ok(())
 }
 

@@ -18,15 +18,25 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         .collect();
     let total = thread_ids.len();
     let (page, next) = paginate(ctx, thread_ids)?;
-    let mut threads = Vec::new();
-    for id in page {
-        let msgs = store::thread_messages(ctx.db, &u, &id)?;
-        threads.push(json!({
-            "id": id,
-            "snippet": msgs.last().map(|m| m.snippet.clone()).unwrap_or_default(),
-            "historyId": history_id(&msgs),
-        }));
+    // snippet (of the newest message) and history id of each listed thread, in one pass
+    let wanted: std::collections::HashSet<&String> = page.iter().collect();
+    let mut summary: std::collections::HashMap<String, (String, i64)> = Default::default();
+    for m in store::user_messages(ctx.db, &u)? {
+        if !wanted.contains(&m.thread_id) {
+            continue;
+        }
+        let entry = summary
+            .entry(m.thread_id.clone())
+            .or_insert_with(|| (m.snippet.clone(), 0));
+        entry.1 = entry.1.max(m.history_id);
     }
+    let threads: Vec<Value> = page
+        .iter()
+        .map(|id| {
+            let (snippet, history) = summary.get(id).cloned().unwrap_or_default();
+            json!({"id": id, "snippet": snippet, "historyId": history.to_string()})
+        })
+        .collect();
     let mut out = json!({ "resultSizeEstimate": total });
     if !threads.is_empty() {
         out["threads"] = Value::Array(threads);
