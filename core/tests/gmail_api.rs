@@ -560,6 +560,14 @@ fn threads_list_get_modify_trash_delete() {
         None,
         403,
     );
+    let other = all["threads"][0]["id"].as_str().unwrap();
+    err(
+        &mut w,
+        Method::Get,
+        &format!("{M}/threads/{other}?format=raw"),
+        None,
+        400,
+    );
 }
 
 #[test]
@@ -1341,7 +1349,21 @@ fn state_diff_shows_label_changes() {
         Some(json!({"removeLabelIds": ["UNREAD"]})),
     );
     let diff = w.diff_since_named("start").unwrap();
-    let text = serde_json::to_string(&diff).unwrap();
-    assert!(text.contains("gmail_messages"), "{text}");
-    assert!(text.contains("label_ids"), "{text}");
+    // one row of one collection, one field: exactly what a verifier wants to read
+    assert_eq!(
+        diff.collections.keys().collect::<Vec<_>>(),
+        vec!["gmail_messages"]
+    );
+    let change = &diff.collections["gmail_messages"];
+    assert_eq!(change.updated.len(), 1);
+    let fields: Vec<&String> = change.updated[0].changed.keys().collect();
+    assert_eq!(fields, vec!["label_ids"]);
+    let before = &change.updated[0].changed["label_ids"].before;
+    assert!(before.as_array().unwrap().contains(&json!("UNREAD")));
+    assert_eq!(change.updated[0].key, id);
+    // and a restore puts everything back, history included
+    w.restore_snapshot("start").unwrap();
+    assert!(w.diff_since_named("start").unwrap().is_empty());
+    let m = get_json(&mut w, &format!("{M}/messages/{id}?format=minimal"));
+    assert!(labels_of(&m).contains(&"UNREAD".to_string()));
 }

@@ -287,3 +287,32 @@ fn threads_use_the_same_language_and_bad_queries_are_400() {
     );
     assert_eq!(resp.status, 400);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, failure_persistence: None, ..Default::default() })]
+
+    /// Whatever `q` holds, messages.list and threads.list answer 200 (or 400 for absurd nesting).
+    #[test]
+    fn any_query_gets_an_answer(parts in proptest::collection::vec(
+        proptest::prelude::prop_oneof![
+            proptest::prelude::Just("("), proptest::prelude::Just(")"), proptest::prelude::Just("{"),
+            proptest::prelude::Just("}"), proptest::prelude::Just("-"), proptest::prelude::Just(" OR "),
+            proptest::prelude::Just("|"), proptest::prelude::Just("\""), proptest::prelude::Just("from:"),
+            proptest::prelude::Just("label:"), proptest::prelude::Just("after:"), proptest::prelude::Just("newer_than:"),
+            proptest::prelude::Just("lunch"), proptest::prelude::Just(" "), proptest::prelude::Just("9d"),
+            proptest::prelude::Just("2026/03/01"), proptest::prelude::Just("in:anywhere"), proptest::prelude::Just("é✓"),
+        ],
+        0..30,
+    )) {
+        let q: String = parts.concat();
+        let mut f = fixture();
+        for list in ["messages", "threads"] {
+            let path = format!(
+                "/gmail/v1/users/me/{list}?q={}",
+                utf8_percent_encode(&q, NON_ALPHANUMERIC)
+            );
+            let resp = support::call(&mut f.world, Method::Get, &path, None);
+            proptest::prop_assert!(resp.status == 200 || resp.status == 400, "{} for {q:?}: {}", resp.status, resp.body);
+        }
+    }
+}

@@ -401,6 +401,8 @@ fn vacation_reply(
     if sender.id == recipient.id {
         return Ok(());
     }
+    // restrictToContacts needs no check here: only users of the world's directory (everyone's
+    // contacts) can send mail that gets delivered, so every sender is a contact.
     let domain = |e: &str| e.rsplit('@').next().unwrap_or("").to_ascii_lowercase();
     if v.get("restrictToDomain").and_then(Value::as_bool) == Some(true)
         && domain(&sender.email) != domain(&recipient.email)

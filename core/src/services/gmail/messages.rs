@@ -13,7 +13,13 @@ use crate::rest::{ApiError, Ctx, Reply};
 /// `includeSpamTrash`), newest first.
 pub fn matching(ctx: &Ctx<'_>, u: &str) -> Result<Vec<Message>, ApiError> {
     let q = ctx.query.get("q").unwrap_or("");
-    let expr = search::parse(q).map_err(|e| ApiError::invalid_parameter("q", &e))?;
+    let expr = search::parse(q).map_err(|e| {
+        ApiError::new(
+            400,
+            "invalidParameter",
+            format!("Invalid value for parameter 'q': {e}"),
+        )
+    })?;
     let label_ids: Vec<String> = ctx
         .query
         .get_all("labelIds")

@@ -58,6 +58,9 @@ fn history_id(msgs: &[Message]) -> String {
 pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let u = user(ctx)?;
     let (format, headers) = format_params(ctx)?;
+    if format == store::Format::Raw {
+        return Err(ApiError::invalid_parameter("format", "raw"));
+    }
     let msgs = store::thread_messages(ctx.db, &u, ctx.param("id"))?;
     thread_json(ctx, &msgs, format, &headers)
 }
