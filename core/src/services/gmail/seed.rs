@@ -115,45 +115,6 @@ struct Conversation {
     important: bool,
 }
 
-fn fill(template: &str, vars: &Vars) -> String {
-    let mut out = template.to_string();
-    for (k, v) in vars {
-        let key = format!("{{{k}}}");
-        if out.contains(&key) {
-            out = out.replace(&key, v);
-        }
-    }
-    out
-}
-
-fn mime_type(filename: &str) -> &'static str {
-    match filename.rsplit('.').next().unwrap_or("") {
-        "pdf" => "application/pdf",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "png" => "image/png",
-        "jpg" => "image/jpeg",
-        "ics" => "text/calendar",
-        _ => "application/octet-stream",
-    }
-}
-
-fn html_of(text: &str) -> String {
-    let escaped = text
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    let paragraphs: Vec<String> = escaped
-        .split("\n\n")
-        .map(|p| format!("<p>{}</p>", p.replace('\n', "<br>")))
-        .collect();
-    format!(
-        "<html><body><div style=\"font-family:Arial,sans-serif;font-size:14px\">{}</div></body></html>",
-        paragraphs.join("")
-    )
-}
-
 fn address(u: &User) -> String {
     format!("{} <{}>", u.display_name, u.email)
 }
@@ -789,20 +750,5 @@ impl Seeder<'_> {
             )?;
         }
         Ok(())
-    }
-}
-
-/// Small deterministic file contents that look like their type.
-fn attachment_bytes(name: &str, subject: &str) -> Vec<u8> {
-    let body = format!("{name}\n{subject}\nGenerated for the env0 mock workspace.\n");
-    match name.rsplit('.').next().unwrap_or("") {
-        "pdf" => format!("%PDF-1.4\n% {body}%%EOF\n").into_bytes(),
-        "png" => [b"\x89PNG\r\n\x1a\n".as_slice(), body.as_bytes()].concat(),
-        "jpg" => [b"\xff\xd8\xff\xe0".as_slice(), body.as_bytes()].concat(),
-        "ics" => format!(
-            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:{subject}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-        )
-        .into_bytes(),
-        _ => [b"PK\x03\x04".as_slice(), body.as_bytes()].concat(),
     }
 }
