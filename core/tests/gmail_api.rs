@@ -1367,3 +1367,57 @@ fn state_diff_shows_label_changes() {
     let m = get_json(&mut w, &format!("{M}/messages/{id}?format=minimal"));
     assert!(labels_of(&m).contains(&"UNREAD".to_string()));
 }
+
+#[test]
+fn every_family_refuses_another_users_mailbox() {
+    let mut w = world();
+    for path in [
+        "profile",
+        "messages",
+        "messages/0123456789abcdef",
+        "threads",
+        "labels",
+        "labels/INBOX",
+        "drafts",
+        "history?startHistoryId=1",
+        "settings/filters",
+        "settings/vacation",
+        "settings/sendAs",
+        "settings/imap",
+        "settings/pop",
+        "settings/language",
+        "settings/autoForwarding",
+        "settings/forwardingAddresses",
+    ] {
+        for user in ["priya@nexusai.com", "user_priya", "someone@else.com"] {
+            let e = err(
+                &mut w,
+                Method::Get,
+                &format!("/gmail/v1/users/{user}/{path}"),
+                None,
+                403,
+            );
+            assert_eq!(e["error"]["errors"][0]["reason"], "forbidden");
+        }
+    }
+    let e = err(
+        &mut w,
+        Method::Post,
+        "/gmail/v1/users/priya@nexusai.com/messages/send",
+        Some(json!({"raw": raw("To: a@b.com\n\nx\n")})),
+        403,
+    );
+    assert_eq!(e["error"]["code"], 403);
+    // a failed request changes nothing
+    let before = w.state_hash().unwrap();
+    err(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/batchModify"),
+        Some(json!({"ids": ["nope"], "addLabelIds": ["STARRED"]})),
+        404,
+    );
+    assert_eq!(w.state_hash().unwrap(), before);
+    err(&mut w, Method::Get, &format!("{M}/nonsense"), None, 404);
+    err(&mut w, Method::Put, &format!("{M}/messages"), None, 405);
+}
