@@ -2,7 +2,22 @@
 //! drafts, history, settings, and Gmail's search language.
 //!
 //! Every user of the world's directory has a mailbox. Messages sent to another user of the world
-//! are delivered to that user's inbox (with their filters and vacation responder applied).
+//! are delivered to that user's inbox (with their filters, vacation responder and auto-forwarding
+//! applied); Bcc recipients get the message without the Bcc header, the sender's copy keeps it.
+//!
+//! Behaviour worth knowing (as Gmail does it, unless noted):
+//! - `q` matches whole words, case-insensitively; a value's words must appear consecutively
+//!   (`from:bob` matches `Bob Li <bob@x.com>`, `invoice` does not match `invoices`). OR binds
+//!   tighter than the implicit AND (`a b OR c` = `a (b OR c)`). Dates are midnight in the user's
+//!   time zone; `older_than:`/`newer_than:` take d, w, m (calendar months) and y. Spam and trash
+//!   are left out unless the query names them, `labelIds` does, or `includeSpamTrash=true`.
+//! - Trashing drops INBOX (and SPAM); untrashing does not bring INBOX back.
+//! - `send` replaces a `From` the user may not use with their default send-as address.
+//! - A new thread's id is its first message's id; replies join a thread through `threadId` or
+//!   their `In-Reply-To`/`References` headers.
+//! - `gmail_mailboxes` (history counter) and `gmail_history` are bookkeeping tables: in
+//!   snapshots, not in the state dump/diff, so a label change diffs as `label_ids` alone.
+//! - Not modelled: delegates, S/MIME, CSE, snoozing, Pub/Sub (`watch` answers but sends nothing).
 
 pub mod delivery;
 pub mod drafts;
