@@ -10,6 +10,8 @@ pub mod eval;
 pub mod rest;
 pub mod seed;
 pub mod services;
+pub mod tasks;
+pub mod tools;
 pub mod verifier;
 pub mod world;
 

@@ -13,9 +13,9 @@
 //! works on the generic state dump (`world::state`), so it runs wherever a world runs — on device too.
 
 mod eval;
-mod predicate;
+pub mod predicate;
 
-pub use eval::{evaluate, CheckResult, GateResult, Needles, Verdict};
+pub use eval::{evaluate, CheckResult, GateResult, NeedleRef, Needles, Verdict};
 pub use predicate::{FieldPredicate, Op, ValueSpec};
 
 use serde::{Deserialize, Serialize};

@@ -247,6 +247,28 @@ pub fn apply(
     })
 }
 
+/// Whether `row` satisfies every predicate whose value is a literal (lookups need a world state
+/// and are an error here). Used outside verification, e.g. by task scripts.
+pub fn matches_all(row: &Value, preds: &[FieldPredicate]) -> Result<bool, String> {
+    for p in preds {
+        let expected = match &p.value {
+            None => Value::Null,
+            Some(ValueSpec::Literal(v)) => v.clone(),
+            Some(ValueSpec::Lookup { .. }) => return Err("a lookup cannot be used here".into()),
+        };
+        if !apply(
+            p.op,
+            &get_path(row, &p.field),
+            &expected,
+            None,
+            p.tz.as_deref(),
+        )? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
