@@ -26,6 +26,7 @@ pub mod labels;
 pub mod mailbox;
 pub mod messages;
 pub mod mime;
+pub mod needles;
 pub mod schema;
 pub mod search;
 pub mod seed;
