@@ -155,6 +155,8 @@ fn text_subject_and_phrases() {
     check!(f, "quantum robots", ["digest"]);
     check!(f, "lunch AND tacos", ["lunch"]);
     check!(f, "unknownop:value", []);
+    check!(f, "tacos @", ["lunch"]);
+    check!(f, "subject:\"\" tacos", ["lunch"]);
 }
 
 #[test]

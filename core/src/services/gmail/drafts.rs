@@ -151,6 +151,10 @@ pub fn send(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     store::delete_message(ctx.db, &m)?;
     let mut outgoing = m.clone();
     outgoing.id = delivery::new_id(ctx.db)?;
+    if outgoing.thread_id == m.id {
+        // a thread of its own is named after its (new) first message
+        outgoing.thread_id = outgoing.id.clone();
+    }
     outgoing.label_ids.clear();
     outgoing.date_header.clear();
     let fresh: Vec<_> = atts

@@ -448,9 +448,11 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// Whether `needle`'s words appear consecutively in `haystack`. A value without any word (`@`,
+/// `""`) constrains nothing, as Gmail ignores bare punctuation.
 fn contains_run(haystack: &[String], needle: &[String]) -> bool {
     if needle.is_empty() {
-        return false;
+        return true;
     }
     haystack.windows(needle.len()).any(|w| w == needle)
 }
