@@ -1421,3 +1421,67 @@ fn every_family_refuses_another_users_mailbox() {
     err(&mut w, Method::Get, &format!("{M}/nonsense"), None, 404);
     err(&mut w, Method::Put, &format!("{M}/messages"), None, 405);
 }
+
+#[test]
+fn attachments_travel_with_sent_mail() {
+    let mut w = world_with(Scale::EMPTY);
+    let pdf = URL_SAFE.encode(b"%PDF-1.4 quarterly numbers");
+    let text = format!(
+        "To: priya@nexusai.com\nSubject: Q1 report\nContent-Type: multipart/mixed; boundary=B1\n\n--B1\nContent-Type: multipart/alternative; boundary=B2\n\n--B2\nContent-Type: text/plain; charset=UTF-8\n\nSee attached.\n--B2\nContent-Type: text/html; charset=UTF-8\n\n<p>See <b>attached</b>.</p>\n--B2--\n--B1\nContent-Type: application/pdf; name=\"q1.pdf\"\nContent-Disposition: attachment; filename=\"q1.pdf\"\nContent-Transfer-Encoding: base64\n\n{}\n--B1--\n",
+        pdf.replace('-', "+").replace('_', "/")
+    );
+    let sent = ok(
+        &mut w,
+        Method::Post,
+        &format!("{M}/messages/send"),
+        Some(json!({"raw": raw(&text)})),
+    );
+    let mine = get_json(
+        &mut w,
+        &format!("{M}/messages/{}", sent["id"].as_str().unwrap()),
+    );
+    assert_eq!(mine["payload"]["mimeType"], "multipart/mixed");
+    assert_eq!(
+        mine["payload"]["parts"][0]["mimeType"],
+        "multipart/alternative"
+    );
+    assert_eq!(mine["payload"]["parts"][0]["parts"][1]["partId"], "0.1");
+    assert_eq!(mine["payload"]["parts"][1]["filename"], "q1.pdf");
+    // Priya received it with its own attachment id
+    let r = w.handle(
+        &Request::get("/gmail/v1/users/me/messages?q=filename:q1.pdf").as_user("priya@nexusai.com"),
+    );
+    let id = r.body["messages"][0]["id"].as_str().unwrap().to_string();
+    let m = w.handle(
+        &Request::get(format!("/gmail/v1/users/me/messages/{id}")).as_user("priya@nexusai.com"),
+    );
+    let att = m.body["payload"]["parts"][1]["body"]["attachmentId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(
+        att,
+        mine["payload"]["parts"][1]["body"]["attachmentId"]
+            .as_str()
+            .unwrap()
+    );
+    let a = w.handle(
+        &Request::get(format!(
+            "/gmail/v1/users/me/messages/{id}/attachments/{att}"
+        ))
+        .as_user("priya@nexusai.com"),
+    );
+    assert_eq!(
+        URL_SAFE.decode(a.body["data"].as_str().unwrap()).unwrap(),
+        b"%PDF-1.4 quarterly numbers"
+    );
+    // raw round trip
+    let raw_msg = get_json(
+        &mut w,
+        &format!("{M}/messages/{}?format=raw", sent["id"].as_str().unwrap()),
+    );
+    let back =
+        String::from_utf8(URL_SAFE.decode(raw_msg["raw"].as_str().unwrap()).unwrap()).unwrap();
+    assert!(back.contains("filename=\"q1.pdf\""));
+    assert!(back.contains("See attached."));
+}
