@@ -570,7 +570,7 @@ pub fn html_to_text(html: &str) -> String {
     let bytes = html.as_bytes();
     while i < bytes.len() {
         if let Some(end) = skip_until {
-            if lower[i..].starts_with(end) {
+            if lower.as_bytes()[i..].starts_with(end.as_bytes()) {
                 skip_until = None;
                 i += end.len();
             } else {
@@ -580,11 +580,11 @@ pub fn html_to_text(html: &str) -> String {
         }
         let c = bytes[i];
         if c == b'<' {
-            if lower[i..].starts_with("<style") {
+            if lower.as_bytes()[i..].starts_with(b"<style") {
                 skip_until = Some("</style>");
                 continue;
             }
-            if lower[i..].starts_with("<script") {
+            if lower.as_bytes()[i..].starts_with(b"<script") {
                 skip_until = Some("</script>");
                 continue;
             }
@@ -722,6 +722,10 @@ mod tests {
             let _ = decode_words(s);
         }
         assert_eq!(html_to_text("<style>x</style><p>a &amp; b</p>"), "a & b");
+        assert_eq!(
+            html_to_text("<style>é✓</style><p title=\"ü\">ü✓</p><script>✓"),
+            "ü✓"
+        );
         assert_eq!(email_of("\"Bob, B\" <Bob@X.com>"), "bob@x.com");
         assert_eq!(split_addresses("\"B, b\" <b@x>, c@y").len(), 2);
     }

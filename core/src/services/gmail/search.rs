@@ -622,7 +622,7 @@ fn parse_date(v: &str, ctx: &Context) -> Option<i64> {
 /// `now` minus `Nd`, `Nw`, `Nm` or `Ny`, as epoch milliseconds.
 fn relative(v: &str, ctx: &Context) -> Option<i64> {
     let unit = v.chars().last()?;
-    let n: u32 = v[..v.len() - 1].parse().ok()?;
+    let n: u32 = v[..v.len() - unit.len_utf8()].parse().ok()?;
     let t = match unit {
         'd' => ctx
             .now
@@ -687,6 +687,16 @@ mod tests {
         assert_eq!(parse("foo:bar").unwrap(), t(None, "foo:bar"));
         assert_eq!(parse("e-mail").unwrap(), t(None, "e-mail"));
         assert!(parse(&"(".repeat(100)).is_err());
+        let ctx = Context {
+            now: Utc::now(),
+            tz: chrono_tz::UTC,
+            user_email: "a@b.c".into(),
+            labels: HashMap::new(),
+        };
+        let m = Message::default();
+        for q in ["newer_than:é✓", "older_than:✓", "after:é/✓/1", "larger:✓"] {
+            let _ = matches(&parse(q).unwrap(), &Doc::new(&m), &ctx);
+        }
         assert!(parse(&"-".repeat(100).to_string().replace("--", "-a -")).is_ok());
     }
 
@@ -699,8 +709,24 @@ mod tests {
 
     proptest! {
         #[test]
-        fn parser_never_panics(q in "\\PC{0,60}") {
-            let _ = parse(&q);
+        fn parser_and_evaluator_never_panic(q in "\\PC{0,60}") {
+            if let Ok(e) = parse(&q) {
+                let m = Message {
+                    from: "Zoë Ünal <zoe@exämple.com>".into(),
+                    subject: "Grüße ✓ 2026/03/01".into(),
+                    body_html: "<style>é</style><p>naïve ✓</p>".into(),
+                    attachment_names: vec!["résumé.pdf".into()],
+                    label_ids: vec!["INBOX".into()],
+                    ..Message::default()
+                };
+                let ctx = Context {
+                    now: Utc::now(),
+                    tz: chrono_tz::America::Los_Angeles,
+                    user_email: "a@b.c".into(),
+                    labels: HashMap::new(),
+                };
+                let _ = matches(&e, &Doc::new(&m), &ctx);
+            }
         }
 
         #[test]
@@ -710,6 +736,7 @@ mod tests {
                     Just("("), Just(")"), Just("{"), Just("}"), Just("-"), Just("OR"), Just("|"),
                     Just("\""), Just("from:"), Just("label:"), Just("x"), Just(" "), Just("AND"),
                     Just("after:"), Just("2026/13/45"), Just("older_than:"), Just("9999999999y"),
+                    Just("é✓"), Just("1ü"), Just("larger:"), Just("filename:"), Just("is:"),
                 ],
                 0..40,
             )
