@@ -65,8 +65,13 @@ pub fn parse(raw: &[u8]) -> Result<Parsed, String> {
     out.headers = headers
         .into_iter()
         .filter(|(k, _)| {
-            !["content-type", "content-transfer-encoding", "mime-version"]
-                .contains(&k.to_ascii_lowercase().as_str())
+            ![
+                "content-type",
+                "content-transfer-encoding",
+                "content-disposition",
+                "mime-version",
+            ]
+            .contains(&k.to_ascii_lowercase().as_str())
         })
         .collect();
     Ok(out)
@@ -162,9 +167,9 @@ fn walk_part(headers: &[(String, String)], body: &str, out: &mut Parsed, depth: 
     );
     let is_attachment = disposition == "attachment" || !filename.is_empty();
     if !is_attachment && ctype == "text/plain" && out.text.is_empty() {
-        out.text = String::from_utf8_lossy(&data).into_owned();
+        out.text = text_body(&data);
     } else if !is_attachment && ctype == "text/html" && out.html.is_empty() {
-        out.html = String::from_utf8_lossy(&data).into_owned();
+        out.html = text_body(&data);
     } else if !ctype.starts_with("multipart/") {
         out.attachments.push(Attachment {
             id: String::new(),
@@ -177,6 +182,14 @@ fn walk_part(headers: &[(String, String)], body: &str, out: &mut Parsed, depth: 
             data,
         });
     }
+}
+
+/// A text part as stored: UTF-8 (lossy), `\n` line ends, no trailing line breaks.
+fn text_body(data: &[u8]) -> String {
+    String::from_utf8_lossy(data)
+        .replace("\r\n", "\n")
+        .trim_end_matches(['\n', '\r'])
+        .to_string()
 }
 
 fn split_multipart<'a>(body: &'a str, boundary: &str) -> Vec<(&'a str, &'a str)> {
@@ -705,6 +718,38 @@ mod tests {
         assert_eq!(payload["mimeType"], "multipart/mixed");
         assert_eq!(payload["parts"][0]["parts"][1]["partId"], "0.1");
         assert_eq!(payload["parts"][1]["body"]["attachmentId"], "ANGjdJ9x");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_never_panics_on_random_mail(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("Content-Type: multipart/mixed; boundary=B\n".to_string()),
+                    proptest::strategy::Just("--B\n".to_string()),
+                    proptest::strategy::Just("--B--\n".to_string()),
+                    proptest::strategy::Just("Content-Transfer-Encoding: base64\n".to_string()),
+                    proptest::strategy::Just("Content-Transfer-Encoding: quoted-printable\n".to_string()),
+                    proptest::strategy::Just("Subject: =?UTF-8?B?w6k=?= =?utf-8?Q?=E2=9C=93?=\n".to_string()),
+                    proptest::strategy::Just("Content-Disposition: attachment; filename=\"é.pdf\"\n".to_string()),
+                    proptest::strategy::Just("\n".to_string()),
+                    "\\PC{0,12}",
+                ],
+                0..30,
+            )
+        ) {
+            let text = parts.concat();
+            if let Ok(p) = parse(text.as_bytes()) {
+                let r = Rendered { id: "x", headers: p.headers.clone(), text: &p.text, html: &p.html, attachments: &p.attachments };
+                let again = parse(r.raw().as_bytes());
+                let again = again.map_err(proptest::test_runner::TestCaseError::fail)?;
+                proptest::prop_assert_eq!(&again.text, &p.text);
+                proptest::prop_assert_eq!(&again.html, &p.html);
+                proptest::prop_assert_eq!(again.attachments.len(), p.attachments.len());
+                let _ = r.payload(true, &[]);
+                let _ = snippet(&p.text, &p.html);
+            }
+        }
     }
 
     #[test]
