@@ -25,8 +25,11 @@ fn label_task() -> Value {
                  "expect": {"any": [{"field": "label_ids", "op": "contains",
                      "value": {"lookup": {"collection": "gmail_labels", "where": [{"field": "name", "op": "eq_ci", "value": "receipts"}], "field": "id"}}}]}}
             ],
-            "gates": [{"id": "no-trash", "describe": "nothing is deleted",
-                       "select": {"collection": "gmail_messages", "from": "deleted"}, "effect": {"force": -1.0}}]
+            // Gmail's trash is a label: a trashed message is an update that adds TRASH
+            "gates": [{"id": "no-trash", "describe": "nothing is trashed",
+                       "select": {"collection": "gmail_messages", "from": "updated",
+                                  "where": [{"field": "label_ids", "op": "contains", "value": "TRASH"}]},
+                       "effect": {"force": -1.0}}]
         },
         "oracle": {"steps": [
             {"tool": "gmail_search", "args": {"query": "in:inbox", "max_results": 1}},

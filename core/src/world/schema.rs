@@ -77,7 +77,13 @@ pub const MIGRATIONS: &[Migration] = &[
 
 /// Tables that hold bookkeeping rather than workspace state: kept in snapshots, left out of the
 /// state dump, hash and diff.
-pub const BOOKKEEPING_TABLES: &[&str] = &["world_meta", "action_log"];
+pub const BOOKKEEPING_TABLES: &[&str] = &[
+    "world_meta",
+    "action_log",
+    // Gmail's history counter and change records: every mutation appends to them
+    "gmail_mailboxes",
+    "gmail_history",
+];
 
 /// Reads `PRAGMA user_version`.
 pub fn schema_version(conn: &Connection) -> Result<u32> {
