@@ -19,24 +19,31 @@ pub struct TaskWorld {
 /// Inserts one needle through its app's needle module and returns the rows it created.
 fn insert_needle(world: &mut World, user: &str, needle: &Needle) -> Result<Vec<NeedleRef>, String> {
     let conn = world.conn();
-    let rows = match needle.app {
-        App::Calendar => {
-            crate::services::calendar::needles::insert(conn, user, &needle.kind, &needle.data)
-        }
-        other => Err(format!("{} needles are not supported yet", other.name())),
-    }
-    .map_err(|e| {
+    let context = |e: String| {
         format!(
             "needle '{}' ({} {}): {e}",
             needle.role,
             needle.app.name(),
             needle.kind
         )
-    })?;
-    Ok(rows
-        .into_iter()
-        .map(|(collection, key)| NeedleRef { collection, key })
-        .collect())
+    };
+    match needle.app {
+        App::Gmail => crate::services::gmail::needles::insert(conn, &needle.kind, &needle.data)
+            .map_err(context),
+        App::Calendar => {
+            crate::services::calendar::needles::insert(conn, user, &needle.kind, &needle.data)
+                .map(|rows| {
+                    rows.into_iter()
+                        .map(|(collection, key)| NeedleRef { collection, key })
+                        .collect()
+                })
+                .map_err(context)
+        }
+        other => Err(context(format!(
+            "{} needles are not supported yet",
+            other.name()
+        ))),
+    }
 }
 
 /// Builds the initial world of `task`: seeded filler, then the needles; the action log starts empty.
