@@ -172,10 +172,17 @@ pub fn replies(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         .collect();
     let (page, next) = paginate(thread, &args, 1000, 1000)?;
     let team = model::team_id(ctx.db)?;
-    let messages = page
+    let mut messages = page
         .iter()
         .map(|m| model::message_json(ctx.db, &team, m))
         .collect::<Result<Vec<_>, _>>()?;
+    // The parent says whether the caller follows the thread (wrote it or replied).
+    let subscribed = page.iter().any(|m| m.user_id == who.id);
+    if let Some(first) = messages.first_mut().and_then(Value::as_object_mut) {
+        if first.get("ts").and_then(Value::as_str) == Some(parent_ts.as_str()) {
+            first.insert("subscribed".into(), json!(subscribed));
+        }
+    }
     ok(json!({
         "messages": messages,
         "has_more": !next.is_empty(),

@@ -66,7 +66,7 @@ fn find_member(members: &[Member], who: &str, me: &str) -> Option<String> {
     members
         .iter()
         .find(|m| {
-            m.id == who
+            m.id.eq_ignore_ascii_case(who)
                 || m.name.eq_ignore_ascii_case(who)
                 || m.display_name.eq_ignore_ascii_case(who)
                 || m.real_name.eq_ignore_ascii_case(who)
