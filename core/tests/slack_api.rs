@@ -255,7 +255,7 @@ fn history_ranges_cursor_and_replies() {
         .unwrap();
     assert_eq!(root["reply_count"], 11);
     assert!(root["reply_users"].as_array().unwrap().len() >= 4);
-    assert_eq!(root["latest_reply"].as_str().is_some(), true);
+    assert!(root["latest_reply"].as_str().is_some());
     // Replies: parent first, then every reply in order.
     let body = sok(
         &mut w,

@@ -129,7 +129,7 @@ pub fn conversation_json(
     ch: &Channel,
 ) -> Result<Value, ApiError> {
     let members = members(db, &ch.id)?;
-    let is_member = members.iter().any(|m| *m == caller.id);
+    let is_member = members.contains(&caller.id);
     if ch.is_im() {
         let other = members
             .iter()
