@@ -181,6 +181,9 @@ pub fn replies(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     if let Some(first) = messages.first_mut().and_then(Value::as_object_mut) {
         if first.get("ts").and_then(Value::as_str) == Some(parent_ts.as_str()) {
             first.insert("subscribed".into(), json!(subscribed));
+            // A message without replies is still answered as a (one-message) thread.
+            first.entry("thread_ts").or_insert(json!(parent_ts));
+            first.entry("reply_count").or_insert(json!(0));
         }
     }
     ok(json!({
