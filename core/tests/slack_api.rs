@@ -957,3 +957,34 @@ fn seeding_scales() {
     assert_eq!(n, 0);
     serr(&mut e, "auth.test", json!({}), None, "invalid_auth");
 }
+
+#[test]
+fn large_scale_seeds_thousands_of_messages() {
+    let mut w = support::world_with(env0_core::seed::Scale::LARGE);
+    let n: i64 = w
+        .conn()
+        .query_row("SELECT COUNT(*) FROM slack_messages", [], |r| r.get(0))
+        .unwrap();
+    assert!((3_000..=3_005).contains(&n), "{n}");
+    let apps: i64 = w
+        .conn()
+        .query_row("SELECT COUNT(*) FROM auth_clients", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(apps, 40);
+    let general = channel_id(&w, "general");
+    let body = sok(
+        &mut w,
+        "conversations.history",
+        json!({"channel": general, "limit": "200"}),
+        None,
+    );
+    assert_eq!(body["messages"].as_array().unwrap().len(), 100);
+    assert_eq!(body["has_more"], true);
+    let body = sok(
+        &mut w,
+        "search.messages",
+        json!({"query": "in:#engineering review"}),
+        None,
+    );
+    assert!(body["messages"]["total"].as_u64().unwrap() > 5);
+}

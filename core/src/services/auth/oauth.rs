@@ -770,3 +770,27 @@ pub fn userinfo(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     tokens::touch(ctx.db, ctx.now, &t)?;
     Ok(Reply::ok(body))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s256_matches_rfc7636_appendix_b() {
+        assert_eq!(
+            s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn redirects_keep_existing_queries() {
+        assert_eq!(
+            with_query(
+                "https://a.example/cb?x=1",
+                &[("code", "4/a b"), ("state", "")]
+            ),
+            "https://a.example/cb?x=1&code=4%2Fa+b"
+        );
+    }
+}

@@ -631,3 +631,23 @@ pub fn user_json(m: &Member, team: &str, with_email: bool, now: DateTime<Utc>) -
         "updated": m.updated,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ts_shapes_and_permalinks() {
+        let t = Utc
+            .timestamp_opt(1_773_676_800, 0)
+            .single()
+            .unwrap_or_default();
+        assert_eq!(ts_of(t, 42), "1773676800.000042");
+        assert!(is_ts("1773676800.000042") && is_ts("1773676800"));
+        assert!(!is_ts("17736.x") && !is_ts("") && !is_ts("."));
+        assert_eq!(
+            permalink("C1", "1773676800.000042", Some("1773676700.000001")),
+            "https://nexusai.slack.com/archives/C1/p1773676800000042?thread_ts=1773676700.000001&cid=C1"
+        );
+    }
+}
