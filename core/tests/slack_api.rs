@@ -975,7 +975,7 @@ fn large_scale_seeds_thousands_of_messages() {
     let body = sok(
         &mut w,
         "conversations.history",
-        json!({"channel": general, "limit": "200"}),
+        json!({"channel": general, "limit": "100"}),
         None,
     );
     assert_eq!(body["messages"].as_array().unwrap().len(), 100);
