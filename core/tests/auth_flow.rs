@@ -693,3 +693,93 @@ fn enforcement_is_off_by_default() {
     assert_eq!(n, 0);
     support::ok(&mut e, Method::Get, "/auth/v1/apps", None);
 }
+
+#[test]
+fn enforcement_maps_google_requests_to_scopes() {
+    use env0_core::services::auth::enforce;
+    let mut w = support::world();
+    let code = consent_code(&mut w, "openid gmail.readonly calendar.events");
+    let token = exchange(&mut w, &code).body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Off: nothing is checked.
+    assert_eq!(
+        enforce(
+            w.conn(),
+            "gmail",
+            Method::Get,
+            "/gmail/v1/users/me/messages",
+            None
+        )
+        .unwrap(),
+        None
+    );
+    set_enforcement(w.conn(), true).unwrap();
+    let conn = w.conn();
+    let read = enforce(
+        conn,
+        "gmail",
+        Method::Get,
+        "/gmail/v1/users/me/messages",
+        Some(&token),
+    )
+    .unwrap();
+    assert_eq!(read.as_deref(), Some("user_alex"));
+    let send = enforce(
+        conn,
+        "gmail",
+        Method::Post,
+        "/gmail/v1/users/me/messages/send",
+        Some(&token),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (send.status, send.reason.as_str()),
+        (403, "insufficientPermissions")
+    );
+    assert!(enforce(
+        conn,
+        "calendar",
+        Method::Post,
+        "/calendar/v3/calendars/primary/events",
+        Some(&token)
+    )
+    .is_ok());
+    let acl = enforce(
+        conn,
+        "calendar",
+        Method::Post,
+        "/calendar/v3/calendars/primary/acl",
+        Some(&token),
+    )
+    .unwrap_err();
+    assert_eq!(acl.status, 403);
+    let drive = enforce(conn, "drive", Method::Get, "/drive/v3/files", Some(&token)).unwrap_err();
+    assert_eq!(drive.status, 403);
+    let none = enforce(conn, "docs", Method::Get, "/v1/documents/x", None).unwrap_err();
+    assert_eq!(none.status, 401);
+    let junk = enforce(
+        conn,
+        "docs",
+        Method::Get,
+        "/v1/documents/x",
+        Some("ya29.nope"),
+    )
+    .unwrap_err();
+    assert_eq!(junk.status, 401);
+    // The identity service itself is never checked.
+    assert_eq!(
+        enforce(conn, "auth", Method::Get, "/auth/v1/apps", None).unwrap(),
+        None
+    );
+    // Each decision is audited with the scope used.
+    let n: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM auth_audit WHERE event = 'api_call' AND scope = 'gmail.readonly' AND client_id = 'env0-agent'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(n >= 1);
+}
