@@ -626,6 +626,17 @@ fn archived_channels_membership_and_settings() {
 fn dms_open_and_isolation_of_new_dm() {
     let mut w = support::world();
     let emma = slack_user(&w, "user_emma");
+    // Posting to a user id opens (or reuses) the DM, like Slack.
+    let hiro = slack_user(&w, "user_hiro");
+    let posted = sok(
+        &mut w,
+        "chat.postMessage",
+        json!({"channel": hiro, "text": "Quick question"}),
+        None,
+    );
+    let opened = sok(&mut w, "conversations.open", json!({"users": hiro}), None);
+    assert_eq!(posted["channel"], opened["channel"]["id"]);
+    assert_eq!(opened["already_open"], true);
     let body = sok(&mut w, "conversations.open", json!({"users": emma}), None);
     conforms("conversations.open", &body);
     let dm = body["channel"]["id"].as_str().unwrap().to_string();

@@ -29,9 +29,16 @@ fn posting_channel(ctx: &Ctx<'_>, who: &Caller, args: &Args) -> Result<Channel, 
     let arg = args.need("channel", "channel_not_found")?;
     let id = match model::load_channel(ctx.db, &arg)? {
         Some(ch) => ch.id,
-        None => model::channel_by_name(ctx.db, arg.trim_start_matches('#'))?
-            .map(|c| c.id)
-            .ok_or_else(|| ApiError::slack("channel_not_found"))?,
+        None => match model::channel_by_name(ctx.db, arg.trim_start_matches('#'))? {
+            Some(c) => c.id,
+            // A user id posts to the DM with that user, opening it if needed (as Slack does).
+            None => match model::load_member(ctx.db, &arg)? {
+                Some(m) if !m.deleted && arg.starts_with('U') => {
+                    super::conversations::find_or_open(ctx, who, vec![m.id])?.0
+                }
+                _ => return Err(ApiError::slack("channel_not_found")),
+            },
+        },
     };
     model::writable_channel(ctx.db, who, &id)
 }

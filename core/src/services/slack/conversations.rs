@@ -500,7 +500,7 @@ pub fn open(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         }
         return ok(json!({"channel": {"id": ch.id}, "already_open": true, "no_op": true}));
     }
-    let mut users = args.list("users");
+    let users = args.list("users");
     if users.is_empty() {
         return Err(ApiError::slack("users_list_not_supplied"));
     }
@@ -514,6 +514,26 @@ pub fn open(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             Some(_) => {}
         }
     }
+    let (id, already) = find_or_open(ctx, &who, users)?;
+    let channel = if return_im {
+        model::conversation_json(ctx.db, &who, &reload(ctx, &id)?)?
+    } else {
+        json!({"id": id})
+    };
+    if already {
+        ok(json!({"channel": channel, "already_open": true, "no_op": true}))
+    } else {
+        ok(json!({"channel": channel}))
+    }
+}
+
+/// The DM (one other user) or group DM (several) between the caller and `users`, created when
+/// it does not exist yet; the flag says whether it already existed.
+pub(super) fn find_or_open(
+    ctx: &Ctx<'_>,
+    who: &Caller,
+    mut users: Vec<String>,
+) -> Result<(String, bool), ApiError> {
     users.push(who.id.clone());
     users.sort();
     users.dedup();
@@ -528,7 +548,7 @@ pub fn open(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         .query_map(params![kind, users.join(",")], |r| r.get(0))?
         .next()
         .transpose()?;
-    let (id, already) = match existing {
+    Ok(match existing {
         Some(id) => (id, true),
         None => {
             let id = if kind == "im" {
@@ -558,15 +578,5 @@ pub fn open(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             }
             (id, false)
         }
-    };
-    let channel = if return_im {
-        model::conversation_json(ctx.db, &who, &reload(ctx, &id)?)?
-    } else {
-        json!({"id": id})
-    };
-    if already {
-        ok(json!({"channel": channel, "already_open": true, "no_op": true}))
-    } else {
-        ok(json!({"channel": channel}))
-    }
+    })
 }
