@@ -932,6 +932,22 @@ fn files_and_scheduled_messages_and_scopes() {
     let body = sok(&mut w, "chat.scheduledMessages.list", json!({}), None);
     conforms("chat.scheduledMessages.list", &body);
     assert_eq!(body["scheduled_messages"].as_array().unwrap().len(), 2);
+    // When the clock passes post_at, the message is in the channel and no longer scheduled.
+    w.set_now(w.now().unwrap() + chrono::Duration::hours(2))
+        .unwrap();
+    let body = sok(
+        &mut w,
+        "conversations.history",
+        json!({"channel": product, "limit": "1"}),
+        None,
+    );
+    assert_eq!(body["messages"][0]["text"], "Standup notes");
+    assert_eq!(
+        body["messages"][0]["ts"].as_str().unwrap()[..10],
+        (now + 3600).to_string()
+    );
+    let body = sok(&mut w, "chat.scheduledMessages.list", json!({}), None);
+    assert_eq!(body["scheduled_messages"].as_array().unwrap().len(), 1);
 
     // Noah's token is read-only.
     serr(

@@ -195,6 +195,9 @@ fn split_scopes(s: &str) -> Vec<String> {
 
 /// Resolves the caller of a request.
 pub fn caller(ctx: &Ctx<'_>) -> Result<Caller, ApiError> {
+    // Every Slack method resolves its caller first: the one place where time-driven events
+    // (scheduled messages coming due) are applied before the request is served.
+    super::model::deliver_due(ctx.db, ctx.now)?;
     if let Some(token) = ctx.token.filter(|t| !t.is_empty()) {
         let row: Option<(String, String, String)> = ctx
             .db

@@ -271,12 +271,18 @@ pub fn new_ts(db: &Connection, channel: &str, now: DateTime<Utc>) -> Result<Stri
     {
         // The channel already has a later message (seeded in the future): go one past it.
         let (secs, mic) = l.split_once('.').unwrap_or((&l, "0"));
-        return Ok(format!(
-            "{secs}.{:06}",
-            (mic.parse::<u32>().unwrap_or(0) + 1).min(999_999)
-        ));
+        return Ok(after(secs.parse().unwrap_or(0), mic.parse().unwrap_or(0)));
     }
-    Ok(format!("{second}{:06}", micro.min(999_999)))
+    Ok(after(now.timestamp(), micro.saturating_sub(1)))
+}
+
+/// The ts right after `secs.micro` (carrying into the next second).
+fn after(secs: i64, micro: u32) -> String {
+    if micro >= 999_999 {
+        format!("{:010}.000000", secs + 1)
+    } else {
+        format!("{secs:010}.{:06}", micro + 1)
+    }
 }
 
 /// Whether `ts` looks like a Slack timestamp.
@@ -314,6 +320,45 @@ pub fn team_id(db: &Connection) -> Result<String, ApiError> {
     db.query_row("SELECT id FROM slack_team LIMIT 1", [], |r| r.get(0))
         .optional()?
         .ok_or_else(|| ApiError::slack("invalid_auth"))
+}
+
+/// Posts the scheduled messages whose time has come (the world clock moved past `post_at`).
+/// Called whenever a Slack request arrives, so a later read sees them in the channel.
+pub fn deliver_due(db: &Connection, now: DateTime<Utc>) -> Result<(), ApiError> {
+    let mut stmt = db.prepare_cached(
+        "SELECT id, channel_id, user_id, text, thread_ts, post_at FROM slack_scheduled \
+         WHERE post_at <= ?1 ORDER BY post_at, id",
+    )?;
+    type Due = (String, String, String, String, Option<String>, i64);
+    let due: Vec<Due> = stmt
+        .query_map([now.timestamp()], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, channel, user, text, thread, post_at) in due {
+        let at = Utc.timestamp_opt(post_at, 0).single().unwrap_or(now);
+        let ts = new_ts(db, &channel, at)?;
+        db.execute(
+            "INSERT INTO slack_messages (channel_id, ts, user_id, text, thread_ts) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![channel, ts, user, text, thread],
+        )?;
+        if let Some(parent) = &thread {
+            db.execute(
+                "UPDATE slack_messages SET thread_ts = ts WHERE channel_id = ?1 AND ts = ?2",
+                params![channel, parent],
+            )?;
+            refresh_thread(db, &channel, parent)?;
+        }
+        db.execute("DELETE FROM slack_scheduled WHERE id = ?1", [&id])?;
+    }
+    Ok(())
 }
 
 /// Message JSON (`objs_message`) with reactions, pins, files and thread fields.
@@ -635,6 +680,12 @@ pub fn user_json(m: &Member, team: &str, with_email: bool, now: DateTime<Utc>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ts_after_carries_into_the_next_second() {
+        assert_eq!(after(1_773_676_800, 99), "1773676800.000100");
+        assert_eq!(after(1_773_676_800, 999_999), "1773676801.000000");
+    }
 
     #[test]
     fn ts_shapes_and_permalinks() {
