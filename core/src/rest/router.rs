@@ -156,6 +156,7 @@ struct CompiledRoute {
 }
 
 struct CompiledService {
+    name: &'static str,
     prefixes: &'static [&'static str],
     envelope: Envelope,
     routes: Vec<CompiledRoute>,
@@ -182,6 +183,7 @@ fn registry() -> &'static [CompiledService] {
         services::all()
             .into_iter()
             .map(|svc| CompiledService {
+                name: svc.name,
                 prefixes: svc.prefixes,
                 envelope: svc.envelope,
                 routes: svc
@@ -352,7 +354,11 @@ fn serve(
         ));
     };
 
-    let user = match &req.user {
+    // Bearer-token enforcement (off unless the world turns it on): a token's user acts.
+    let token_user =
+        services::auth::enforce(conn, service.name, req.method, path, req.token.as_deref())
+            .map_err(|e| (e, None))?;
+    let user = match token_user.as_ref().or(req.user.as_ref()) {
         Some(u) => users::find(conn, u),
         None => users::primary(conn),
     };

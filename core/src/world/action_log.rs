@@ -47,13 +47,10 @@ pub fn entries(conn: &Connection) -> Result<Vec<ActionLogEntry>> {
         "SELECT seq, at, user_id, method, path, CAST(body AS TEXT), status FROM action_log ORDER BY seq",
     )?;
     let rows = stmt.query_map([], |r| {
-        // `body` is declared JSON (NUMERIC affinity): a body such as `12` comes back as a number.
-        let body: Option<Value> = match r.get_ref(5)? {
-            rusqlite::types::ValueRef::Text(t) => serde_json::from_slice(t).ok(),
-            rusqlite::types::ValueRef::Integer(i) => Some(Value::from(i)),
-            rusqlite::types::ValueRef::Real(f) => Some(Value::from(f)),
-            _ => None,
-        };
+        // `body` is declared JSON, which has NUMERIC affinity (a body of `12` is stored as an
+        // integer), so it is read back cast to text.
+        let body: Option<String> = r.get(5)?;
+        let body = body.and_then(|b| serde_json::from_str::<Value>(&b).ok());
         Ok(ActionLogEntry {
             seq: r.get(0)?,
             at: r.get(1)?,
