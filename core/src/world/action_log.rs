@@ -1,6 +1,7 @@
 //! The action log: every request the router saw, in order, stored in the world itself (so
 //! snapshots carry it). Verifiers read it ("did the agent search?", "did it write anything?").
 
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::Value;
@@ -47,14 +48,20 @@ pub fn entries(conn: &Connection) -> Result<Vec<ActionLogEntry>> {
         "SELECT seq, at, user_id, method, path, body, status FROM action_log ORDER BY seq",
     )?;
     let rows = stmt.query_map([], |r| {
-        let body: Option<String> = r.get(5)?;
+        // The column has NUMERIC affinity (declared JSON): a bare number body comes back as one.
+        let body = match r.get_ref(5)? {
+            ValueRef::Text(t) => serde_json::from_slice(t).ok(),
+            ValueRef::Integer(i) => Some(Value::from(i)),
+            ValueRef::Real(f) => serde_json::Number::from_f64(f).map(Value::Number),
+            ValueRef::Null | ValueRef::Blob(_) => None,
+        };
         Ok(ActionLogEntry {
             seq: r.get(0)?,
             at: r.get(1)?,
             user_id: r.get(2)?,
             method: r.get(3)?,
             path: r.get(4)?,
-            body: body.and_then(|b| serde_json::from_str(&b).ok()),
+            body,
             status: r.get(6)?,
         })
     })?;
