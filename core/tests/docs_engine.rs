@@ -1,6 +1,7 @@
 //! Property tests of the Docs body engine: random sequences of edits (valid or not) keep the
 //! body's invariants — contiguous indices, every paragraph ends with "\n", the rendered text
 //! equals the stored plain text — and a failed request leaves the document untouched.
+#![allow(clippy::unwrap_used)]
 mod support;
 
 use env0_core::rest::{Method, Request};
@@ -32,7 +33,11 @@ fn check_segment(content: &Value, base: u64) -> Result<u64, TestCaseError> {
                 }
                 cur = end;
             }
-            prop_assert!(text.ends_with('\n'), "paragraph must end with a newline: {:?}", text);
+            prop_assert!(
+                text.ends_with('\n'),
+                "paragraph must end with a newline: {:?}",
+                text
+            );
             prop_assert!(!text[..text.len() - 1].contains('\n'));
             prop_assert_eq!(el["endIndex"].as_u64(), Some(cur));
         } else if let Some(t) = el.get("table") {
@@ -76,7 +81,17 @@ fn text_of(content: &Value, out: &mut String) {
 }
 
 fn request() -> impl Strategy<Value = Value> {
-    let text = prop::sample::select(vec!["a", "hello", "\n", "x\ny", "ünï", "😀", "tab\there", "A\n\nB", "\r\u{1}z"]);
+    let text = prop::sample::select(vec![
+        "a",
+        "hello",
+        "\n",
+        "x\ny",
+        "ünï",
+        "😀",
+        "tab\there",
+        "A\n\nB",
+        "\r\u{1}z",
+    ]);
     prop_oneof![
         4 => (0u32..60, text.clone()).prop_map(|(i, t)| json!({"insertText": {"location": {"index": i}, "text": t}})),
         1 => text.prop_map(|t| json!({"insertText": {"endOfSegmentLocation": {}, "text": t}})),

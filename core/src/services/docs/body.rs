@@ -179,11 +179,20 @@ impl Paragraph {
         let style = if at > 0 {
             self.runs[at - 1].style.clone()
         } else {
-            self.runs.first().map(|r| r.style.clone()).unwrap_or_default()
+            self.runs
+                .first()
+                .map(|r| r.style.clone())
+                .unwrap_or_default()
         };
         let mut style = style;
         style.remove("link");
-        self.runs.insert(at, Run { text: text.to_string(), style });
+        self.runs.insert(
+            at,
+            Run {
+                text: text.to_string(),
+                style,
+            },
+        );
         self.normalize();
         Ok(())
     }
@@ -209,19 +218,33 @@ impl Paragraph {
         for run in self.runs {
             let mut rest = run.text.as_str();
             while let Some(pos) = rest.find('\n') {
-                cur.push(Run { text: rest[..=pos].to_string(), style: run.style.clone() });
-                let mut p = Paragraph { runs: std::mem::take(&mut cur), style: self.style.clone(), bullet: self.bullet.clone() };
+                cur.push(Run {
+                    text: rest[..=pos].to_string(),
+                    style: run.style.clone(),
+                });
+                let mut p = Paragraph {
+                    runs: std::mem::take(&mut cur),
+                    style: self.style.clone(),
+                    bullet: self.bullet.clone(),
+                };
                 p.normalize();
                 out.push(p);
                 rest = &rest[pos + 1..];
             }
             if !rest.is_empty() {
-                cur.push(Run { text: rest.to_string(), style: run.style.clone() });
+                cur.push(Run {
+                    text: rest.to_string(),
+                    style: run.style.clone(),
+                });
             }
         }
         if !cur.is_empty() {
             // Only possible for a paragraph that lost its newline; callers never keep one.
-            let mut p = Paragraph { runs: cur, style: self.style, bullet: self.bullet };
+            let mut p = Paragraph {
+                runs: cur,
+                style: self.style,
+                bullet: self.bullet,
+            };
             p.normalize();
             out.push(p);
         }
@@ -249,7 +272,11 @@ impl Table {
     pub fn new(rows: usize, cols: usize) -> Table {
         Table {
             cells: (0..rows)
-                .map(|_| (0..cols).map(|_| vec![Paragraph::new("", "NORMAL_TEXT")]).collect())
+                .map(|_| {
+                    (0..cols)
+                        .map(|_| vec![Paragraph::new("", "NORMAL_TEXT")])
+                        .collect()
+                })
                 .collect(),
         }
     }
@@ -258,7 +285,12 @@ impl Table {
         2 + self
             .cells
             .iter()
-            .map(|row| 1 + row.iter().map(|c| 1 + c.iter().map(Paragraph::len).sum::<u32>()).sum::<u32>())
+            .map(|row| {
+                1 + row
+                    .iter()
+                    .map(|c| 1 + c.iter().map(Paragraph::len).sum::<u32>())
+                    .sum::<u32>()
+            })
             .sum::<u32>()
     }
 
@@ -343,13 +375,22 @@ fn cell_containing(t: &Table, start: u32, a: u32, b: u32) -> Option<(usize, usiz
 }
 
 /// Inserts text at `index` of a segment (blocks start at `base`).
-pub fn insert_text(blocks: &mut Vec<Block>, base: u32, index: u32, text: &str) -> Result<(), String> {
+pub fn insert_text(
+    blocks: &mut Vec<Block>,
+    base: u32,
+    index: u32,
+    text: &str,
+) -> Result<(), String> {
     let end = segment_end(blocks, base);
     if index < base {
-        return Err(format!("Index {index} must be greater than or equal to {base}."));
+        return Err(format!(
+            "Index {index} must be greater than or equal to {base}."
+        ));
     }
     if index >= end {
-        return Err(format!("Index {index} must be less than the end index of the referenced segment, {end}."));
+        return Err(format!(
+            "Index {index} must be less than the end index of the referenced segment, {end}."
+        ));
     }
     for (i, s, e) in spans(blocks, base) {
         if index < s || index >= e {
@@ -364,10 +405,17 @@ pub fn insert_text(blocks: &mut Vec<Block>, base: u32, index: u32, text: &str) -
                 return Ok(());
             }
             Block::Table(t) => {
-                let (r, c, content, _) = cell_containing(t, s, index, index).ok_or_else(not_in_paragraph)?;
+                let (r, c, content, _) =
+                    cell_containing(t, s, index, index).ok_or_else(not_in_paragraph)?;
                 let mut cell: Vec<Block> = t.cells[r][c].drain(..).map(Block::Paragraph).collect();
                 let result = insert_text(&mut cell, content, index, text);
-                t.cells[r][c] = cell.into_iter().filter_map(|b| match b { Block::Paragraph(p) => Some(p), Block::Table(_) => None }).collect();
+                t.cells[r][c] = cell
+                    .into_iter()
+                    .filter_map(|b| match b {
+                        Block::Paragraph(p) => Some(p),
+                        Block::Table(_) => None,
+                    })
+                    .collect();
                 return result;
             }
         }
@@ -386,17 +434,29 @@ pub fn delete_range(blocks: &mut Vec<Block>, base: u32, a: u32, b: u32) -> Resul
         return Err("The range should not be empty.".into());
     }
     if a < base {
-        return Err(format!("Index {a} must be greater than or equal to {base}."));
+        return Err(format!(
+            "Index {a} must be greater than or equal to {base}."
+        ));
     }
     if b > end {
         return Err(format!("Index {b} must be less than or equal to the end index of the referenced segment, {end}."));
     }
     if b == end {
-        return Err("The range cannot include the newline character at the end of the segment.".into());
+        return Err(
+            "The range cannot include the newline character at the end of the segment.".into(),
+        );
     }
     let sp = spans(blocks, base);
-    let first = sp.iter().find(|(_, s, e)| a >= *s && a < *e).copied().ok_or("Invalid deletion range.")?;
-    let last = sp.iter().find(|(_, s, e)| b - 1 >= *s && b - 1 < *e).copied().ok_or("Invalid deletion range.")?;
+    let first = sp
+        .iter()
+        .find(|(_, s, e)| a >= *s && a < *e)
+        .copied()
+        .ok_or("Invalid deletion range.")?;
+    let last = sp
+        .iter()
+        .find(|(_, s, e)| b > *s && b - 1 < *e)
+        .copied()
+        .ok_or("Invalid deletion range.")?;
     // Entirely inside one table cell: edit the cell.
     if first.0 == last.0 {
         if let Block::Table(t) = &mut blocks[first.0] {
@@ -408,7 +468,13 @@ pub fn delete_range(blocks: &mut Vec<Block>, base: u32, a: u32, b: u32) -> Resul
                 }
                 let mut cell: Vec<Block> = t.cells[r][c].drain(..).map(Block::Paragraph).collect();
                 let result = delete_range(&mut cell, content, a, b);
-                t.cells[r][c] = cell.into_iter().filter_map(|b| match b { Block::Paragraph(p) => Some(p), Block::Table(_) => None }).collect();
+                t.cells[r][c] = cell
+                    .into_iter()
+                    .filter_map(|b| match b {
+                        Block::Paragraph(p) => Some(p),
+                        Block::Table(_) => None,
+                    })
+                    .collect();
                 return result;
             }
         }
@@ -528,7 +594,13 @@ pub fn for_paragraphs(
 }
 
 /// Applies `f` to every run in `[a, b)`.
-pub fn style_runs(blocks: &mut [Block], base: u32, a: u32, b: u32, f: &mut dyn FnMut(&mut Run)) -> Result<(), String> {
+pub fn style_runs(
+    blocks: &mut [Block],
+    base: u32,
+    a: u32,
+    b: u32,
+    f: &mut dyn FnMut(&mut Run),
+) -> Result<(), String> {
     for_paragraphs(blocks, base, a, b, &mut |p, s| {
         let len = p.len();
         let lo = a.saturating_sub(s).min(len);
@@ -542,7 +614,12 @@ pub fn style_runs(blocks: &mut [Block], base: u32, a: u32, b: u32, f: &mut dyn F
 
 /// Occurrences of `needle` in every paragraph of a segment, as `(start, end, first)` indices in
 /// order, where `first` is the UTF-16 length of the match's first character.
-pub fn find_all(blocks: &[Block], base: u32, needle: &str, match_case: bool) -> Vec<(u32, u32, u32)> {
+pub fn find_all(
+    blocks: &[Block],
+    base: u32,
+    needle: &str,
+    match_case: bool,
+) -> Vec<(u32, u32, u32)> {
     let needle: Vec<char> = needle.chars().collect();
     let mut out = Vec::new();
     let mut visit = |p: &Paragraph, start: u32| {
@@ -559,7 +636,10 @@ pub fn find_all(blocks: &[Block], base: u32, needle: &str, match_case: bool) -> 
         while !needle.is_empty() && i + needle.len() <= chars.len() {
             if needle.iter().zip(&chars[i..]).all(|(n, c)| eq(*n, *c)) {
                 let s = start + chars[..i].iter().map(|c| c.len_utf16() as u32).sum::<u32>();
-                let l = chars[i..i + needle.len()].iter().map(|c| c.len_utf16() as u32).sum::<u32>();
+                let l = chars[i..i + needle.len()]
+                    .iter()
+                    .map(|c| c.len_utf16() as u32)
+                    .sum::<u32>();
                 out.push((s, s + l, chars[i].len_utf16() as u32));
                 i += needle.len();
             } else {
@@ -592,7 +672,13 @@ pub fn find_all(blocks: &[Block], base: u32, needle: &str, match_case: bool) -> 
 
 /// Inserts a table of empty cells at `index`, which must be inside a body paragraph: the
 /// paragraph is split there (Google inserts a newline before the table).
-pub fn insert_table(blocks: &mut Vec<Block>, base: u32, index: u32, rows: usize, cols: usize) -> Result<(), String> {
+pub fn insert_table(
+    blocks: &mut Vec<Block>,
+    base: u32,
+    index: u32,
+    rows: usize,
+    cols: usize,
+) -> Result<(), String> {
     insert_text(blocks, base, index, "\n")?;
     // The newline ended a paragraph at `index + 1`; the table goes before the next one.
     let mut at = base;
@@ -618,7 +704,10 @@ pub fn in_top_paragraph(blocks: &[Block], base: u32, index: u32) -> bool {
 
 /// Moves named ranges after an insertion of `len` units at `index`.
 pub fn shift_ranges_insert(ranges: &mut [NamedRange], segment: Option<&str>, index: u32, len: u32) {
-    for r in ranges.iter_mut().filter(|r| r.segment.as_deref() == segment) {
+    for r in ranges
+        .iter_mut()
+        .filter(|r| r.segment.as_deref() == segment)
+    {
         if r.start > index {
             r.start += len;
         }
@@ -631,8 +720,19 @@ pub fn shift_ranges_insert(ranges: &mut [NamedRange], segment: Option<&str>, ind
 /// Moves (or drops, when emptied) named ranges after a deletion of `[a, b)`.
 pub fn shift_ranges_delete(ranges: &mut Vec<NamedRange>, segment: Option<&str>, a: u32, b: u32) {
     let len = b - a;
-    let map = |p: u32| if p >= b { p - len } else if p > a { a } else { p };
-    for r in ranges.iter_mut().filter(|r| r.segment.as_deref() == segment) {
+    let map = |p: u32| {
+        if p >= b {
+            p - len
+        } else if p > a {
+            a
+        } else {
+            p
+        }
+    };
+    for r in ranges
+        .iter_mut()
+        .filter(|r| r.segment.as_deref() == segment)
+    {
         r.start = map(r.start);
         r.end = map(r.end);
     }
@@ -641,12 +741,18 @@ pub fn shift_ranges_delete(ranges: &mut Vec<NamedRange>, segment: Option<&str>, 
 
 /// Builds a segment from plain text, one NORMAL_TEXT paragraph per line.
 pub fn from_text(text: &str) -> Vec<Block> {
-    let clean: String = text.chars().filter(|c| *c == '\n' || *c == '\t' || !c.is_control()).collect();
+    let clean: String = text
+        .chars()
+        .filter(|c| *c == '\n' || *c == '\t' || !c.is_control())
+        .collect();
     let mut lines: Vec<&str> = clean.split('\n').collect();
     if lines.len() > 1 && lines.last() == Some(&"") {
         lines.pop();
     }
-    lines.into_iter().map(|l| Block::Paragraph(Paragraph::new(l, "NORMAL_TEXT"))).collect()
+    lines
+        .into_iter()
+        .map(|l| Block::Paragraph(Paragraph::new(l, "NORMAL_TEXT")))
+        .collect()
 }
 
 #[cfg(test)]
@@ -676,7 +782,10 @@ mod tests {
     fn utf16_indices() {
         let mut b = body("a😀b\n");
         assert_eq!(segment_end(&b, 1), 6);
-        assert!(insert_text(&mut b, 1, 3, "x").is_err(), "inside a surrogate pair");
+        assert!(
+            insert_text(&mut b, 1, 3, "x").is_err(),
+            "inside a surrogate pair"
+        );
         insert_text(&mut b, 1, 4, "x").unwrap();
         assert_eq!(segment_text(&b), "a😀xb\n");
     }

@@ -22,11 +22,20 @@ const MODES: &[&str] = &[
 ];
 
 fn doc_not_found(id: &str) -> ApiError {
-    ApiError::new(404, "notFound", format!("Requested entity was not found. (document {id})"))
+    ApiError::new(
+        404,
+        "notFound",
+        format!("Requested entity was not found. (document {id})"),
+    )
 }
 
 /// The Drive file behind a Doc, checked for `min` access.
-fn doc_file<'s>(store: &'s Store, ctx: &Ctx<'_>, id: &str, min: u8) -> Result<&'s FileRow, ApiError> {
+fn doc_file<'s>(
+    store: &'s Store,
+    ctx: &Ctx<'_>,
+    id: &str,
+    min: u8,
+) -> Result<&'s FileRow, ApiError> {
     let f = require(store, id, ctx.user, min).map_err(|e| match e.status {
         404 => doc_not_found(id),
         _ => ApiError::new(403, "forbidden", "The caller does not have permission"),
@@ -38,9 +47,15 @@ fn doc_file<'s>(store: &'s Store, ctx: &Ctx<'_>, id: &str, min: u8) -> Result<&'
 }
 
 fn render(ctx: &Ctx<'_>, store: &Store, f: &FileRow, doc: &Document) -> Result<Value, ApiError> {
-    let requested = ctx.query.get("suggestionsViewMode").unwrap_or("DEFAULT_FOR_CURRENT_ACCESS");
+    let requested = ctx
+        .query
+        .get("suggestionsViewMode")
+        .unwrap_or("DEFAULT_FOR_CURRENT_ACCESS");
     if !MODES.contains(&requested) {
-        return Err(ApiError::invalid_parameter("suggestionsViewMode", requested));
+        return Err(ApiError::invalid_parameter(
+            "suggestionsViewMode",
+            requested,
+        ));
     }
     let mode = if requested == "DEFAULT_FOR_CURRENT_ACCESS" {
         if store.access(&f.id, ctx.user).role >= model::COMMENTER {
@@ -69,13 +84,19 @@ pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 pub fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let body = ctx.body_value()?;
     if !body.is_object() {
-        return Err(ApiError::bad_request("The request body must be a Document object."));
+        return Err(ApiError::bad_request(
+            "The request body must be a Document object.",
+        ));
     }
     let title = match body.get("title") {
         None | Some(Value::Null) => "Untitled document".to_string(),
         Some(Value::String(s)) if s.trim().is_empty() => "Untitled document".to_string(),
         Some(Value::String(s)) => s.clone(),
-        Some(_) => return Err(ApiError::bad_request("Invalid value for field 'title': expected a string")),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid value for field 'title': expected a string",
+            ))
+        }
     };
     let id = drive::new_file_id(ctx)?;
     let now = clock::rfc3339(ctx.now);
@@ -132,7 +153,11 @@ pub fn batch_update(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let requests = match body.get("requests") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(a)) => a.clone(),
-        Some(_) => return Err(ApiError::bad_request("Invalid JSON payload: 'requests' must be an array.")),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid JSON payload: 'requests' must be an array.",
+            ))
+        }
     };
     let current = f.head_revision_id.clone().unwrap_or_default();
     if let Some(wc) = body.get("writeControl").filter(|w| !w.is_null()) {
@@ -152,17 +177,24 @@ pub fn batch_update(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         }
         if let Some(t) = target {
             if !known_revision(ctx, &id, t)? {
-                return Err(ApiError::bad_request(format!("The target revision ID '{t}' is not a revision of this document.")));
+                return Err(ApiError::bad_request(format!(
+                    "The target revision ID '{t}' is not a revision of this document."
+                )));
             }
         }
     }
     let mut doc = store::load(ctx.db, &id)?.unwrap_or_default();
     let before = doc.clone();
     let db = ctx.db;
-    let mut new_id = || ids::base32hex(db, 12).map(|s| format!("kix.{s}")).unwrap_or_else(|_| "kix.0".into());
-    let replies = requests::apply_all(&mut doc, &requests, &mut new_id).map_err(|(i, kind, msg)| {
-        ApiError::bad_request(format!("Invalid requests[{i}].{kind}: {msg}"))
-    })?;
+    let mut new_id = || {
+        ids::base32hex(db, 12)
+            .map(|s| format!("kix.{s}"))
+            .unwrap_or_else(|_| "kix.0".into())
+    };
+    let replies =
+        requests::apply_all(&mut doc, &requests, &mut new_id).map_err(|(i, kind, msg)| {
+            ApiError::bad_request(format!("Invalid requests[{i}].{kind}: {msg}"))
+        })?;
     let revision = if doc != before {
         store::save(ctx.db, &id, &doc)?;
         drive::touch(ctx, &id, ctx.user)?;

@@ -16,6 +16,10 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::new(Method::Get, "/v1/documents/{documentId}", documents::get),
         Route::new(Method::Post, "/v1/documents", documents::create),
-        Route::new(Method::Post, "/v1/documents/{documentId}:batchUpdate", documents::batch_update),
+        Route::new(
+            Method::Post,
+            "/v1/documents/{documentId}:batchUpdate",
+            documents::batch_update,
+        ),
     ]
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::body::{Block, Document, Paragraph, Table, PAGE_BREAK, u16len};
+use super::body::{u16len, Block, Document, Paragraph, Table, PAGE_BREAK};
 
 fn pt(m: f64) -> Value {
     json!({"magnitude": m, "unit": "PT"})
@@ -91,7 +91,9 @@ fn table_json(t: &Table, start: u32) -> Value {
             at,
         ));
     }
-    let columns: Vec<Value> = (0..cols).map(|_| json!({"widthType": "EVENLY_DISTRIBUTED"})).collect();
+    let columns: Vec<Value> = (0..cols)
+        .map(|_| json!({"widthType": "EVENLY_DISTRIBUTED"}))
+        .collect();
     with_indices(
         json!({"table": {"rows": t.cells.len(), "columns": cols, "tableRows": rows,
             "tableStyle": {"tableColumnProperties": columns}}}),
@@ -175,12 +177,20 @@ fn named_styles() -> Value {
 /// The per-tab content (body, headers, footers, styles, lists, named ranges).
 fn tab_content(doc: &Document) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("body".into(), json!({"content": segment_json(&doc.body, 1)}));
+    m.insert(
+        "body".into(),
+        json!({"content": segment_json(&doc.body, 1)}),
+    );
     if !doc.headers.is_empty() {
         let h: Map<String, Value> = doc
             .headers
             .iter()
-            .map(|(id, b)| (id.clone(), json!({"headerId": id, "content": segment_json(b, 0)})))
+            .map(|(id, b)| {
+                (
+                    id.clone(),
+                    json!({"headerId": id, "content": segment_json(b, 0)}),
+                )
+            })
             .collect();
         m.insert("headers".into(), Value::Object(h));
     }
@@ -188,7 +198,12 @@ fn tab_content(doc: &Document) -> Map<String, Value> {
         let f: Map<String, Value> = doc
             .footers
             .iter()
-            .map(|(id, b)| (id.clone(), json!({"footerId": id, "content": segment_json(b, 0)})))
+            .map(|(id, b)| {
+                (
+                    id.clone(),
+                    json!({"footerId": id, "content": segment_json(b, 0)}),
+                )
+            })
             .collect();
         m.insert("footers".into(), Value::Object(f));
     }
@@ -212,7 +227,12 @@ fn tab_content(doc: &Document) -> Map<String, Value> {
         let l: Map<String, Value> = doc
             .lists
             .iter()
-            .map(|(id, preset)| (id.clone(), json!({"listProperties": {"nestingLevels": nesting_levels(preset)}})))
+            .map(|(id, preset)| {
+                (
+                    id.clone(),
+                    json!({"listProperties": {"nestingLevels": nesting_levels(preset)}}),
+                )
+            })
             .collect();
         m.insert("lists".into(), Value::Object(l));
     }
@@ -236,7 +256,14 @@ fn tab_content(doc: &Document) -> Map<String, Value> {
 }
 
 /// The full Document resource.
-pub fn document_json(doc: &Document, id: &str, title: &str, revision_id: &str, mode: &str, tabs: bool) -> Value {
+pub fn document_json(
+    doc: &Document,
+    id: &str,
+    title: &str,
+    revision_id: &str,
+    mode: &str,
+    tabs: bool,
+) -> Value {
     let mut out = Map::new();
     out.insert("documentId".into(), json!(id));
     out.insert("title".into(), json!(title));
@@ -256,13 +283,16 @@ pub fn document_json(doc: &Document, id: &str, title: &str, revision_id: &str, m
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn paragraph_html(p: &Paragraph) -> String {
     let mut inner = String::new();
     for r in &p.runs {
-        let text = escape(r.text.trim_end_matches('\n')).replace(PAGE_BREAK, "<hr style=\"page-break-before:always\">");
+        let text = escape(r.text.trim_end_matches('\n'))
+            .replace(PAGE_BREAK, "<hr style=\"page-break-before:always\">");
         if text.is_empty() {
             continue;
         }
@@ -276,12 +306,22 @@ fn paragraph_html(p: &Paragraph) -> String {
         if r.style.get("underline") == Some(&json!(true)) {
             t = format!("<u>{t}</u>");
         }
-        if let Some(url) = r.style.get("link").and_then(|l| l.get("url")).and_then(Value::as_str) {
+        if let Some(url) = r
+            .style
+            .get("link")
+            .and_then(|l| l.get("url"))
+            .and_then(Value::as_str)
+        {
             t = format!("<a href=\"{}\">{t}</a>", escape(url));
         }
         inner.push_str(&t);
     }
-    let tag = match p.style.get("namedStyleType").and_then(Value::as_str).unwrap_or("NORMAL_TEXT") {
+    let tag = match p
+        .style
+        .get("namedStyleType")
+        .and_then(Value::as_str)
+        .unwrap_or("NORMAL_TEXT")
+    {
         "TITLE" => "h1 class=\"title\"",
         "SUBTITLE" => "p class=\"subtitle\"",
         "HEADING_1" => "h1",
@@ -302,7 +342,10 @@ fn paragraph_html(p: &Paragraph) -> String {
 
 /// An HTML rendering of the body (the text/html export).
 pub fn html(doc: &Document, title: &str) -> String {
-    let mut out = format!("<html><head><meta charset=\"utf-8\"><title>{}</title></head><body>", escape(title));
+    let mut out = format!(
+        "<html><head><meta charset=\"utf-8\"><title>{}</title></head><body>",
+        escape(title)
+    );
     let mut in_list = false;
     for b in &doc.body {
         match b {

@@ -12,48 +12,129 @@ use super::body::{
 
 /// Every request type in Google's discovery document that this engine does not implement.
 pub const UNSUPPORTED: &[&str] = &[
-    "acceptSuggestion", "addCommentReply", "addDocumentTab", "createDropdownDefinition",
-    "createFootnote", "deleteComment", "deleteCommentReply", "deleteDropdownDefinition",
-    "deletePositionedObject", "deleteSuggestion", "deleteTab", "deleteTableColumn", "deleteTableRow",
-    "insertComment", "insertDate", "insertDropdown", "insertInlineImage", "insertPerson",
-    "insertRichLink", "insertSectionBreak", "insertTableColumn", "insertTableRow", "mergeTableCells",
-    "pinTableHeaderRows", "rejectSuggestion", "replaceImage", "unmergeTableCells", "updateCommentPost",
-    "updateDocumentStyle", "updateDocumentTabProperties", "updateDropdownDefinitionProperties",
-    "updateDropdownProperties", "updateNamedStyle", "updateSectionStyle", "updateTableCellStyle",
-    "updateTableColumnProperties", "updateTableRowStyle",
+    "acceptSuggestion",
+    "addCommentReply",
+    "addDocumentTab",
+    "createDropdownDefinition",
+    "createFootnote",
+    "deleteComment",
+    "deleteCommentReply",
+    "deleteDropdownDefinition",
+    "deletePositionedObject",
+    "deleteSuggestion",
+    "deleteTab",
+    "deleteTableColumn",
+    "deleteTableRow",
+    "insertComment",
+    "insertDate",
+    "insertDropdown",
+    "insertInlineImage",
+    "insertPerson",
+    "insertRichLink",
+    "insertSectionBreak",
+    "insertTableColumn",
+    "insertTableRow",
+    "mergeTableCells",
+    "pinTableHeaderRows",
+    "rejectSuggestion",
+    "replaceImage",
+    "unmergeTableCells",
+    "updateCommentPost",
+    "updateDocumentStyle",
+    "updateDocumentTabProperties",
+    "updateDropdownDefinitionProperties",
+    "updateDropdownProperties",
+    "updateNamedStyle",
+    "updateSectionStyle",
+    "updateTableCellStyle",
+    "updateTableColumnProperties",
+    "updateTableRowStyle",
 ];
 
 pub const SUPPORTED: &[&str] = &[
-    "insertText", "deleteContentRange", "replaceAllText", "updateTextStyle", "updateParagraphStyle",
-    "createParagraphBullets", "deleteParagraphBullets", "insertTable", "insertPageBreak",
-    "createNamedRange", "deleteNamedRange", "replaceNamedRangeContent", "createHeader",
-    "createFooter", "deleteHeader", "deleteFooter",
+    "insertText",
+    "deleteContentRange",
+    "replaceAllText",
+    "updateTextStyle",
+    "updateParagraphStyle",
+    "createParagraphBullets",
+    "deleteParagraphBullets",
+    "insertTable",
+    "insertPageBreak",
+    "createNamedRange",
+    "deleteNamedRange",
+    "replaceNamedRangeContent",
+    "createHeader",
+    "createFooter",
+    "deleteHeader",
+    "deleteFooter",
 ];
 
 const NAMED_STYLES: &[&str] = &[
-    "NORMAL_TEXT", "TITLE", "SUBTITLE", "HEADING_1", "HEADING_2", "HEADING_3", "HEADING_4",
-    "HEADING_5", "HEADING_6",
+    "NORMAL_TEXT",
+    "TITLE",
+    "SUBTITLE",
+    "HEADING_1",
+    "HEADING_2",
+    "HEADING_3",
+    "HEADING_4",
+    "HEADING_5",
+    "HEADING_6",
 ];
 
 const PARAGRAPH_FIELDS: &[&str] = &[
-    "alignment", "avoidWidowAndOrphan", "borderBetween", "borderBottom", "borderLeft",
-    "borderRight", "borderTop", "direction", "indentEnd", "indentFirstLine", "indentStart",
-    "keepLinesTogether", "keepWithNext", "lineSpacing", "namedStyleType", "pageBreakBefore",
-    "shading", "spaceAbove", "spaceBelow", "spacingMode", "tabStops",
+    "alignment",
+    "avoidWidowAndOrphan",
+    "borderBetween",
+    "borderBottom",
+    "borderLeft",
+    "borderRight",
+    "borderTop",
+    "direction",
+    "indentEnd",
+    "indentFirstLine",
+    "indentStart",
+    "keepLinesTogether",
+    "keepWithNext",
+    "lineSpacing",
+    "namedStyleType",
+    "pageBreakBefore",
+    "shading",
+    "spaceAbove",
+    "spaceBelow",
+    "spacingMode",
+    "tabStops",
 ];
 
 const TEXT_FIELDS: &[&str] = &[
-    "backgroundColor", "baselineOffset", "bold", "fontSize", "foregroundColor", "italic", "link",
-    "smallCaps", "strikethrough", "underline", "weightedFontFamily",
+    "backgroundColor",
+    "baselineOffset",
+    "bold",
+    "fontSize",
+    "foregroundColor",
+    "italic",
+    "link",
+    "smallCaps",
+    "strikethrough",
+    "underline",
+    "weightedFontFamily",
 ];
 
 pub const BULLET_PRESETS: &[&str] = &[
-    "BULLET_DISC_CIRCLE_SQUARE", "BULLET_DIAMONDX_ARROW3D_SQUARE", "BULLET_CHECKBOX",
-    "BULLET_ARROW_DIAMOND_DISC", "BULLET_STAR_CIRCLE_SQUARE", "BULLET_ARROW3D_CIRCLE_SQUARE",
-    "BULLET_LEFTTRIANGLE_DIAMOND_DISC", "BULLET_DIAMONDX_HOLLOWDIAMOND_SQUARE",
-    "BULLET_DIAMOND_CIRCLE_SQUARE", "NUMBERED_DECIMAL_ALPHA_ROMAN",
-    "NUMBERED_DECIMAL_ALPHA_ROMAN_PARENS", "NUMBERED_DECIMAL_NESTED",
-    "NUMBERED_UPPERALPHA_ALPHA_ROMAN", "NUMBERED_UPPERROMAN_UPPERALPHA_DECIMAL",
+    "BULLET_DISC_CIRCLE_SQUARE",
+    "BULLET_DIAMONDX_ARROW3D_SQUARE",
+    "BULLET_CHECKBOX",
+    "BULLET_ARROW_DIAMOND_DISC",
+    "BULLET_STAR_CIRCLE_SQUARE",
+    "BULLET_ARROW3D_CIRCLE_SQUARE",
+    "BULLET_LEFTTRIANGLE_DIAMOND_DISC",
+    "BULLET_DIAMONDX_HOLLOWDIAMOND_SQUARE",
+    "BULLET_DIAMOND_CIRCLE_SQUARE",
+    "NUMBERED_DECIMAL_ALPHA_ROMAN",
+    "NUMBERED_DECIMAL_ALPHA_ROMAN_PARENS",
+    "NUMBERED_DECIMAL_NESTED",
+    "NUMBERED_UPPERALPHA_ALPHA_ROMAN",
+    "NUMBERED_UPPERROMAN_UPPERALPHA_DECIMAL",
     "NUMBERED_ZERODECIMAL_ALPHA_ROMAN",
 ];
 
@@ -61,7 +142,8 @@ pub const BULLET_PRESETS: &[&str] = &[
 pub type IdSource<'a> = &'a mut dyn FnMut() -> String;
 
 fn obj<'a>(v: &'a Value, what: &str) -> Result<&'a Map<String, Value>, String> {
-    v.as_object().ok_or_else(|| format!("{what} must be an object."))
+    v.as_object()
+        .ok_or_else(|| format!("{what} must be an object."))
 }
 
 fn get_str<'a>(m: &'a Map<String, Value>, k: &str) -> Result<Option<&'a str>, String> {
@@ -88,7 +170,10 @@ fn segment_of<'d>(doc: &'d mut Document, seg: Option<&str>) -> Result<&'d mut Ve
         None | Some("") => Ok(&mut doc.body),
         Some(id) => {
             if doc.headers.contains_key(id) {
-                return doc.headers.get_mut(id).ok_or_else(|| "missing header".to_string());
+                return doc
+                    .headers
+                    .get_mut(id)
+                    .ok_or_else(|| "missing header".to_string());
             }
             doc.footers
                 .get_mut(id)
@@ -103,7 +188,9 @@ fn seg_id(m: &Map<String, Value>) -> Result<Option<String>, String> {
             return Err(format!("The tab ID {tab} does not exist in the document."));
         }
     }
-    Ok(get_str(m, "segmentId")?.filter(|s| !s.is_empty()).map(str::to_string))
+    Ok(get_str(m, "segmentId")?
+        .filter(|s| !s.is_empty())
+        .map(str::to_string))
 }
 
 /// `location` or `endOfSegmentLocation` → (segment, index).
@@ -123,7 +210,9 @@ fn location(doc: &mut Document, r: &Map<String, Value>) -> Result<(Option<String
             let blocks = segment_of(doc, seg.as_deref())?;
             Ok((seg, segment_end(blocks, base) - 1))
         }
-        (Some(_), Some(_)) => Err("Only one of location and endOfSegmentLocation may be set.".into()),
+        (Some(_), Some(_)) => {
+            Err("Only one of location and endOfSegmentLocation may be set.".into())
+        }
         (None, None) => Err("One of location or endOfSegmentLocation must be set.".into()),
     }
 }
@@ -134,7 +223,9 @@ fn range(m: &Map<String, Value>) -> Result<(Option<String>, u32, u32), String> {
     let a = get_index(r, "startIndex")?.ok_or("range.startIndex is required.")?;
     let b = get_index(r, "endIndex")?.ok_or("range.endIndex is required.")?;
     if a >= b {
-        return Err(format!("The range should not be empty (startIndex {a}, endIndex {b})."));
+        return Err(format!(
+            "The range should not be empty (startIndex {a}, endIndex {b})."
+        ));
     }
     Ok((seg, a, b))
 }
@@ -143,7 +234,9 @@ fn check_range(doc: &mut Document, seg: Option<&str>, a: u32, b: u32) -> Result<
     let base = base_of(seg);
     let end = segment_end(segment_of(doc, seg)?, base);
     if a < base {
-        return Err(format!("Index {a} must be greater than or equal to {base}."));
+        return Err(format!(
+            "Index {a} must be greater than or equal to {base}."
+        ));
     }
     if b > end {
         return Err(format!("Index {b} must be less than or equal to the end index of the referenced segment, {end}."));
@@ -176,7 +269,9 @@ fn do_delete(doc: &mut Document, seg: Option<&str>, a: u32, b: u32) -> Result<()
 }
 
 fn mask_fields(fields: Option<&str>, all: &[&str]) -> Result<Vec<String>, String> {
-    let f = fields.filter(|f| !f.trim().is_empty()).ok_or("fields is required (a field mask such as \"bold,italic\", or \"*\").")?;
+    let f = fields
+        .filter(|f| !f.trim().is_empty())
+        .ok_or("fields is required (a field mask such as \"bold,italic\", or \"*\").")?;
     if f.trim() == "*" {
         return Ok(all.iter().map(|s| s.to_string()).collect());
     }
@@ -192,8 +287,18 @@ fn mask_fields(fields: Option<&str>, all: &[&str]) -> Result<Vec<String>, String
 
 fn named_ids(doc: &Document, id: Option<&str>, name: Option<&str>) -> Result<Vec<String>, String> {
     let hits: Vec<String> = match (id, name) {
-        (Some(id), None) => doc.named_ranges.iter().filter(|r| r.id == id).map(|r| r.id.clone()).collect(),
-        (None, Some(n)) => doc.named_ranges.iter().filter(|r| r.name == n).map(|r| r.id.clone()).collect(),
+        (Some(id), None) => doc
+            .named_ranges
+            .iter()
+            .filter(|r| r.id == id)
+            .map(|r| r.id.clone())
+            .collect(),
+        (None, Some(n)) => doc
+            .named_ranges
+            .iter()
+            .filter(|r| r.name == n)
+            .map(|r| r.id.clone())
+            .collect(),
         _ => return Err("Exactly one of namedRangeId and name must be set.".into()),
     };
     if hits.is_empty() {
@@ -207,7 +312,12 @@ fn named_ids(doc: &Document, id: Option<&str>, name: Option<&str>) -> Result<Vec
 }
 
 /// Applies one request; returns its reply (`{}` for requests without one).
-pub fn apply(doc: &mut Document, kind: &str, req: &Value, new_id: IdSource<'_>) -> Result<Value, String> {
+pub fn apply(
+    doc: &mut Document,
+    kind: &str,
+    req: &Value,
+    new_id: IdSource<'_>,
+) -> Result<Value, String> {
     let r = obj(req, kind)?;
     match kind {
         "insertText" => {
@@ -222,7 +332,10 @@ pub fn apply(doc: &mut Document, kind: &str, req: &Value, new_id: IdSource<'_>) 
             Ok(json!({}))
         }
         "replaceAllText" => {
-            let crit = obj(r.get("containsText").ok_or("containsText is required.")?, "containsText")?;
+            let crit = obj(
+                r.get("containsText").ok_or("containsText is required.")?,
+                "containsText",
+            )?;
             let needle = get_str(crit, "text")?.unwrap_or("");
             if needle.is_empty() {
                 return Err("containsText.text must not be empty.".into());
@@ -230,10 +343,18 @@ pub fn apply(doc: &mut Document, kind: &str, req: &Value, new_id: IdSource<'_>) 
             if crit.get("searchByRegex").and_then(Value::as_bool) == Some(true) {
                 return Err("searchByRegex is not supported.".into());
             }
-            let match_case = crit.get("matchCase").and_then(Value::as_bool).unwrap_or(false);
+            let match_case = crit
+                .get("matchCase")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             let replacement = clean(get_str(r, "replaceText")?.unwrap_or(""));
             let mut segments: Vec<Option<String>> = vec![None];
-            segments.extend(doc.headers.keys().chain(doc.footers.keys()).map(|k| Some(k.clone())));
+            segments.extend(
+                doc.headers
+                    .keys()
+                    .chain(doc.footers.keys())
+                    .map(|k| Some(k.clone())),
+            );
             let mut count = 0;
             for seg in segments {
                 let base = base_of(seg.as_deref());
@@ -279,7 +400,11 @@ pub fn apply(doc: &mut Document, kind: &str, req: &Value, new_id: IdSource<'_>) 
         "updateParagraphStyle" => {
             let (seg, a, b) = range(r)?;
             check_range(doc, seg.as_deref(), a, b)?;
-            let style = obj(r.get("paragraphStyle").unwrap_or(&json!({})), "paragraphStyle")?.clone();
+            let style = obj(
+                r.get("paragraphStyle").unwrap_or(&json!({})),
+                "paragraphStyle",
+            )?
+            .clone();
             let fields = mask_fields(get_str(r, "fields")?, PARAGRAPH_FIELDS)?;
             if let Some(n) = style.get("namedStyleType") {
                 if !n.as_str().is_some_and(|n| NAMED_STYLES.contains(&n)) {
@@ -317,7 +442,10 @@ pub fn apply(doc: &mut Document, kind: &str, req: &Value, new_id: IdSource<'_>) 
             let base = base_of(seg.as_deref());
             for_paragraphs(segment_of(doc, seg.as_deref())?, base, a, b, &mut |p, _| {
                 let tabs = p.text().chars().take_while(|c| *c == '\t').count() as u32;
-                p.bullet = Some(Bullet { list_id: list_id.clone(), nesting_level: tabs.min(8) });
+                p.bullet = Some(Bullet {
+                    list_id: list_id.clone(),
+                    nesting_level: tabs.min(8),
+                });
                 Ok(())
             })?;
             Ok(json!({}))
@@ -333,8 +461,14 @@ pub fn apply(doc: &mut Document, kind: &str, req: &Value, new_id: IdSource<'_>) 
             Ok(json!({}))
         }
         "insertTable" => {
-            let rows = r.get("rows").and_then(Value::as_u64).ok_or("rows must be a positive integer.")?;
-            let cols = r.get("columns").and_then(Value::as_u64).ok_or("columns must be a positive integer.")?;
+            let rows = r
+                .get("rows")
+                .and_then(Value::as_u64)
+                .ok_or("rows must be a positive integer.")?;
+            let cols = r
+                .get("columns")
+                .and_then(Value::as_u64)
+                .ok_or("columns must be a positive integer.")?;
             if !(1..=1000).contains(&rows) || !(1..=20).contains(&cols) {
                 return Err("A table must have 1 to 1000 rows and 1 to 20 columns.".into());
             }
@@ -343,7 +477,9 @@ pub fn apply(doc: &mut Document, kind: &str, req: &Value, new_id: IdSource<'_>) 
                 return Err("Tables can only be inserted into the body.".into());
             }
             if !in_top_paragraph(&doc.body, 1, index) {
-                return Err("Tables can only be inserted into a body paragraph, not inside a table.".into());
+                return Err(
+                    "Tables can only be inserted into a body paragraph, not inside a table.".into(),
+                );
             }
             let end = segment_end(&doc.body, 1);
             if index >= end {
@@ -377,7 +513,13 @@ pub fn apply(doc: &mut Document, kind: &str, req: &Value, new_id: IdSource<'_>) 
             let (seg, a, b) = range(r)?;
             check_range(doc, seg.as_deref(), a, b)?;
             let id = new_id();
-            doc.named_ranges.push(NamedRange { id: id.clone(), name: name.to_string(), segment: seg, start: a, end: b });
+            doc.named_ranges.push(NamedRange {
+                id: id.clone(),
+                name: name.to_string(),
+                segment: seg,
+                start: a,
+                end: b,
+            });
             Ok(json!({"createNamedRange": {"namedRangeId": id}}))
         }
         "deleteNamedRange" => {
@@ -387,9 +529,18 @@ pub fn apply(doc: &mut Document, kind: &str, req: &Value, new_id: IdSource<'_>) 
         }
         "replaceNamedRangeContent" => {
             let text = clean(get_str(r, "text")?.unwrap_or(""));
-            let ids = named_ids(doc, get_str(r, "namedRangeId")?, get_str(r, "namedRangeName")?)?;
-            let mut targets: Vec<NamedRange> = doc.named_ranges.iter().filter(|n| ids.contains(&n.id)).cloned().collect();
-            targets.sort_by(|x, y| y.start.cmp(&x.start));
+            let ids = named_ids(
+                doc,
+                get_str(r, "namedRangeId")?,
+                get_str(r, "namedRangeName")?,
+            )?;
+            let mut targets: Vec<NamedRange> = doc
+                .named_ranges
+                .iter()
+                .filter(|n| ids.contains(&n.id))
+                .cloned()
+                .collect();
+            targets.sort_by_key(|t| std::cmp::Reverse(t.start));
             let l = body::u16len(&text);
             for t in targets {
                 let seg = t.segment.as_deref();
@@ -401,7 +552,10 @@ pub fn apply(doc: &mut Document, kind: &str, req: &Value, new_id: IdSource<'_>) 
                     n.start = t.start;
                     n.end = t.start + l;
                 } else if l > 0 {
-                    doc.named_ranges.push(NamedRange { end: t.start + l, ..t });
+                    doc.named_ranges.push(NamedRange {
+                        end: t.start + l,
+                        ..t
+                    });
                 }
             }
             doc.named_ranges.retain(|n| n.start < n.end);
@@ -410,12 +564,21 @@ pub fn apply(doc: &mut Document, kind: &str, req: &Value, new_id: IdSource<'_>) 
         "createHeader" | "createFooter" => {
             let ty = get_str(r, "type")?.unwrap_or("DEFAULT");
             if ty != "DEFAULT" {
-                return Err(format!("Invalid type {ty}: only DEFAULT headers and footers are supported."));
+                return Err(format!(
+                    "Invalid type {ty}: only DEFAULT headers and footers are supported."
+                ));
             }
             let header = kind == "createHeader";
-            let existing = if header { &doc.default_header_id } else { &doc.default_footer_id };
+            let existing = if header {
+                &doc.default_header_id
+            } else {
+                &doc.default_footer_id
+            };
             if existing.is_some() {
-                return Err(format!("A default {} already exists.", if header { "header" } else { "footer" }));
+                return Err(format!(
+                    "A default {} already exists.",
+                    if header { "header" } else { "footer" }
+                ));
             }
             let id = new_id();
             let content = vec![Block::Paragraph(Paragraph::new("", "NORMAL_TEXT"))];
@@ -432,10 +595,19 @@ pub fn apply(doc: &mut Document, kind: &str, req: &Value, new_id: IdSource<'_>) 
         "deleteHeader" | "deleteFooter" => {
             let header = kind == "deleteHeader";
             let key = if header { "headerId" } else { "footerId" };
-            let id = get_str(r, key)?.ok_or(format!("{key} is required."))?.to_string();
-            let map = if header { &mut doc.headers } else { &mut doc.footers };
+            let id = get_str(r, key)?
+                .ok_or(format!("{key} is required."))?
+                .to_string();
+            let map = if header {
+                &mut doc.headers
+            } else {
+                &mut doc.footers
+            };
             if map.remove(&id).is_none() {
-                return Err(format!("The {} with ID {id} does not exist.", if header { "header" } else { "footer" }));
+                return Err(format!(
+                    "The {} with ID {id} does not exist.",
+                    if header { "header" } else { "footer" }
+                ));
             }
             if header && doc.default_header_id.as_deref() == Some(id.as_str()) {
                 doc.default_header_id = None;
@@ -443,7 +615,8 @@ pub fn apply(doc: &mut Document, kind: &str, req: &Value, new_id: IdSource<'_>) 
             if !header && doc.default_footer_id.as_deref() == Some(id.as_str()) {
                 doc.default_footer_id = None;
             }
-            doc.named_ranges.retain(|n| n.segment.as_deref() != Some(id.as_str()));
+            doc.named_ranges
+                .retain(|n| n.segment.as_deref() != Some(id.as_str()));
             Ok(json!({}))
         }
         other if UNSUPPORTED.contains(&other) => Err(format!(
@@ -456,16 +629,36 @@ pub fn apply(doc: &mut Document, kind: &str, req: &Value, new_id: IdSource<'_>) 
 
 /// Applies a batch to a copy of `doc`; on the first error returns `Err((index, kind, message))`
 /// and leaves `doc` untouched.
-pub fn apply_all(doc: &mut Document, requests: &[Value], new_id: IdSource<'_>) -> Result<Vec<Value>, (usize, String, String)> {
+pub fn apply_all(
+    doc: &mut Document,
+    requests: &[Value],
+    new_id: IdSource<'_>,
+) -> Result<Vec<Value>, (usize, String, String)> {
     let mut work = doc.clone();
     let mut replies = Vec::with_capacity(requests.len());
     for (i, req) in requests.iter().enumerate() {
-        let m = req.as_object().ok_or((i, "request".to_string(), "Each request must be an object.".to_string()))?;
+        let m = req.as_object().ok_or((
+            i,
+            "request".to_string(),
+            "Each request must be an object.".to_string(),
+        ))?;
         let mut keys = m.iter().filter(|(_, v)| !v.is_null());
         let (kind, inner) = match (keys.next(), keys.next()) {
             (Some((k, v)), None) => (k.clone(), v.clone()),
-            (None, _) => return Err((i, "request".into(), "The request is empty: it must set exactly one request type.".into())),
-            (Some(_), Some(_)) => return Err((i, "request".into(), "A request must set exactly one request type.".into())),
+            (None, _) => {
+                return Err((
+                    i,
+                    "request".into(),
+                    "The request is empty: it must set exactly one request type.".into(),
+                ))
+            }
+            (Some(_), Some(_)) => {
+                return Err((
+                    i,
+                    "request".into(),
+                    "A request must set exactly one request type.".into(),
+                ))
+            }
         };
         match apply(&mut work, &kind, &inner, new_id) {
             Ok(reply) => replies.push(reply),

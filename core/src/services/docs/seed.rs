@@ -55,7 +55,10 @@ pub fn from_markup(text: &str, prefix: &str) -> Document {
             ("HEADING_1", t, None)
         } else if let Some(t) = line.strip_prefix("- ") {
             ("NORMAL_TEXT", t, Some(false))
-        } else if let Some((num, t)) = line.split_once(". ").filter(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())) {
+        } else if let Some((num, t)) = line
+            .split_once(". ")
+            .filter(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        {
             let _ = num;
             ("NORMAL_TEXT", t, Some(true))
         } else {
@@ -69,18 +72,28 @@ pub fn from_markup(text: &str, prefix: &str) -> Document {
                     _ => {
                         lists += 1;
                         let id = format!("kix.{prefix}{lists}");
-                        let preset = if numbered { "NUMBERED_DECIMAL_ALPHA_ROMAN" } else { "BULLET_DISC_CIRCLE_SQUARE" };
+                        let preset = if numbered {
+                            "NUMBERED_DECIMAL_ALPHA_ROMAN"
+                        } else {
+                            "BULLET_DISC_CIRCLE_SQUARE"
+                        };
                         doc.lists.insert(id.clone(), preset.into());
                         list = Some((id.clone(), numbered));
                         id
                     }
                 };
-                p.bullet = Some(Bullet { list_id: id, nesting_level: u32::from(nested) });
+                p.bullet = Some(Bullet {
+                    list_id: id,
+                    nesting_level: u32::from(nested),
+                });
             }
             None => list = None,
         }
         if style.starts_with("HEADING") {
-            p.style.insert("headingId".into(), json!(format!("h.{prefix}{}", doc.body.len())));
+            p.style.insert(
+                "headingId".into(),
+                json!(format!("h.{prefix}{}", doc.body.len())),
+            );
         }
         doc.body.push(Block::Paragraph(p));
     }
@@ -89,7 +102,8 @@ pub fn from_markup(text: &str, prefix: &str) -> Document {
     }
     // A body must end with a paragraph (and never be empty).
     if !matches!(doc.body.last(), Some(Block::Paragraph(_))) {
-        doc.body.push(Block::Paragraph(Paragraph::new("", "NORMAL_TEXT")));
+        doc.body
+            .push(Block::Paragraph(Paragraph::new("", "NORMAL_TEXT")));
     }
     doc
 }

@@ -8,7 +8,11 @@ use crate::rest::ApiError;
 
 pub fn load(conn: &Connection, id: &str) -> Result<Option<Document>, ApiError> {
     let text: Option<String> = conn
-        .query_row("SELECT document FROM docs_documents WHERE id = ?1", [id], |r| r.get(0))
+        .query_row(
+            "SELECT document FROM docs_documents WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
         .optional()?;
     match text {
         None => Ok(None),
@@ -35,7 +39,10 @@ pub fn save(conn: &Connection, id: &str, doc: &Document) -> Result<(), ApiError>
 
 /// Creates (or replaces) the body of Doc `id` from plain text, one paragraph per line.
 pub fn create_from_text(conn: &Connection, id: &str, text: &str) -> Result<(), ApiError> {
-    let doc = Document { body: body::from_text(text), ..Document::default() };
+    let doc = Document {
+        body: body::from_text(text),
+        ..Document::default()
+    };
     save(conn, id, &doc)
 }
 

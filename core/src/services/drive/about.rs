@@ -23,7 +23,12 @@ pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         .map(|f| f.content.as_deref().map(str::len).unwrap_or(0))
         .sum();
     let mut exports = Map::new();
-    for m in [DOCUMENT, SPREADSHEET, PRESENTATION, "application/vnd.google-apps.drawing"] {
+    for m in [
+        DOCUMENT,
+        SPREADSHEET,
+        PRESENTATION,
+        "application/vnd.google-apps.drawing",
+    ] {
         exports.insert(m.into(), json!(export_formats(m)));
     }
     let imports = json!({

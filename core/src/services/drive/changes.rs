@@ -8,7 +8,11 @@ use super::render::file_json;
 use crate::rest::{ApiError, Ctx, Reply};
 
 fn next_seq(ctx: &Ctx<'_>) -> Result<i64, ApiError> {
-    Ok(ctx.db.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM drive_changes", [], |r| r.get(0))?)
+    Ok(ctx.db.query_row(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM drive_changes",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 /// GET /drive/v3/changes/startPageToken
@@ -20,19 +24,39 @@ pub fn start_page_token(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 
 /// GET /drive/v3/changes
 pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
-    let token = ctx.query.get("pageToken").filter(|t| !t.is_empty()).ok_or_else(|| ApiError::required("pageToken"))?;
-    let from: i64 = token.parse().ok().filter(|n| *n >= 1).ok_or_else(|| ApiError::invalid_parameter("pageToken", token))?;
+    let token = ctx
+        .query
+        .get("pageToken")
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::required("pageToken"))?;
+    let from: i64 = token
+        .parse()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| ApiError::invalid_parameter("pageToken", token))?;
     let page_size = ctx.query.int_in("pageSize", 100, 1, 1000)? as usize;
     let include_removed = ctx.query.bool("includeRemoved", true)?;
     let store = common::store(ctx)?;
-    let mut stmt = ctx.db.prepare_cached("SELECT file_id, seq, time, removed FROM drive_changes WHERE seq >= ?1 ORDER BY seq")?;
+    let mut stmt = ctx.db.prepare_cached(
+        "SELECT file_id, seq, time, removed FROM drive_changes WHERE seq >= ?1 ORDER BY seq",
+    )?;
     let rows = stmt
-        .query_map([from], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?)))?
+        .query_map([from], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, bool>(3)?,
+            ))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut changes: Vec<Value> = Vec::new();
     let mut next: Option<i64> = None;
     for (file_id, seq, time, removed) in rows {
-        let visible = store.files.get(&file_id).filter(|_| store.access(&file_id, ctx.user).role > 0);
+        let visible = store
+            .files
+            .get(&file_id)
+            .filter(|_| store.access(&file_id, ctx.user).role > 0);
         if !removed && visible.is_none() {
             continue;
         }

@@ -34,13 +34,18 @@ struct ReplyRow {
 
 fn author(store: &Store, id: &str, me: &User) -> Value {
     match store.user(id) {
-        Some(u) => json!({"kind": "drive#user", "displayName": u.display_name, "emailAddress": u.email, "me": u.id == me.id}),
+        Some(u) => {
+            json!({"kind": "drive#user", "displayName": u.display_name, "emailAddress": u.email, "me": u.id == me.id})
+        }
         None => json!({"kind": "drive#user", "displayName": id, "me": false}),
     }
 }
 
 fn html(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('\n', "<br>")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\n', "<br>")
 }
 
 fn reply_json(store: &Store, r: &ReplyRow, me: &User) -> Value {
@@ -83,7 +88,12 @@ fn load_replies(ctx: &Ctx<'_>, comment_id: &str) -> Result<Vec<ReplyRow>, ApiErr
     Ok(rows)
 }
 
-fn comment_json(ctx: &Ctx<'_>, store: &Store, c: &CommentRow, include_deleted: bool) -> Result<Value, ApiError> {
+fn comment_json(
+    ctx: &Ctx<'_>,
+    store: &Store,
+    c: &CommentRow,
+    include_deleted: bool,
+) -> Result<Value, ApiError> {
     let replies: Vec<Value> = load_replies(ctx, &c.id)?
         .iter()
         .filter(|r| include_deleted || !r.deleted)
@@ -151,7 +161,9 @@ fn content_of(body: &Value, required: bool) -> Result<Option<String>, ApiError> 
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
         None | Some(Value::Null) if !required => Ok(None),
         Some(Value::String(_)) | None | Some(Value::Null) => Err(ApiError::required("content")),
-        Some(_) => Err(ApiError::bad_request("Invalid value for field 'content': expected a string")),
+        Some(_) => Err(ApiError::bad_request(
+            "Invalid value for field 'content': expected a string",
+        )),
     }
 }
 
@@ -164,16 +176,23 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let page_size = ctx.query.int_in("pageSize", 20, 1, 100)? as usize;
     let offset = match ctx.query.get("pageToken") {
         None | Some("") => 0,
-        Some(t) => t.parse().map_err(|_| ApiError::invalid_parameter("pageToken", t))?,
+        Some(t) => t
+            .parse()
+            .map_err(|_| ApiError::invalid_parameter("pageToken", t))?,
     };
     let since = match ctx.query.get("startModifiedTime") {
         None | Some("") => None,
-        Some(t) => Some(super::query::parse_time(t).ok_or_else(|| ApiError::invalid_parameter("startModifiedTime", t))?),
+        Some(t) => Some(
+            super::query::parse_time(t)
+                .ok_or_else(|| ApiError::invalid_parameter("startModifiedTime", t))?,
+        ),
     };
     let all: Vec<CommentRow> = load_comments(ctx, &id)?
         .into_iter()
         .filter(|c| include_deleted || !c.deleted)
-        .filter(|c| since.is_none_or(|s| super::query::parse_time(&c.modified_time).is_some_and(|m| m >= s)))
+        .filter(|c| {
+            since.is_none_or(|s| super::query::parse_time(&c.modified_time).is_some_and(|m| m >= s))
+        })
         .collect();
     let mut page = Vec::new();
     for c in all.iter().skip(offset).take(page_size) {
@@ -193,8 +212,15 @@ pub fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     require(&store, &id, ctx.user, COMMENTER)?;
     let body = ctx.body_value()?;
     let content = content_of(&body, true)?.unwrap_or_default();
-    let quoted = body.get("quotedFileContent").and_then(|q| q.get("value")).and_then(Value::as_str).map(str::to_string);
-    let anchor = body.get("anchor").and_then(Value::as_str).map(str::to_string);
+    let quoted = body
+        .get("quotedFileContent")
+        .and_then(|q| q.get("value"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let anchor = body
+        .get("anchor")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let cid = format!("AAAA{}", ids::token(ctx.db, 12)?);
     let now = now(ctx);
     ctx.db.execute(
@@ -203,7 +229,10 @@ pub fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         params![cid, id, ctx.user.id, content, quoted, anchor, now],
     )?;
     let c = find_comment(ctx, &id, &cid)?;
-    Ok(Reply::ok(masked(ctx, comment_json(ctx, &store, &c, false)?)?))
+    Ok(Reply::ok(masked(
+        ctx,
+        comment_json(ctx, &store, &c, false)?,
+    )?))
 }
 
 /// GET /drive/v3/files/{fileId}/comments/{commentId}
@@ -217,7 +246,10 @@ pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     if c.deleted && !include_deleted {
         return Err(comment_not_found(&cid));
     }
-    Ok(Reply::ok(masked(ctx, comment_json(ctx, &store, &c, include_deleted)?)?))
+    Ok(Reply::ok(masked(
+        ctx,
+        comment_json(ctx, &store, &c, include_deleted)?,
+    )?))
 }
 
 /// PATCH /drive/v3/files/{fileId}/comments/{commentId}
@@ -231,7 +263,11 @@ pub fn update(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         return Err(comment_not_found(&cid));
     }
     if c.author_id != ctx.user.id {
-        return Err(ApiError::new(403, "insufficientFilePermissions", "Only the author can edit a comment."));
+        return Err(ApiError::new(
+            403,
+            "insufficientFilePermissions",
+            "Only the author can edit a comment.",
+        ));
     }
     let content = content_of(&ctx.body_value()?, true)?.unwrap_or_default();
     ctx.db.execute(
@@ -239,7 +275,10 @@ pub fn update(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         params![cid, content, now(ctx)],
     )?;
     let c = find_comment(ctx, &id, &cid)?;
-    Ok(Reply::ok(masked(ctx, comment_json(ctx, &store, &c, false)?)?))
+    Ok(Reply::ok(masked(
+        ctx,
+        comment_json(ctx, &store, &c, false)?,
+    )?))
 }
 
 /// DELETE /drive/v3/files/{fileId}/comments/{commentId}
@@ -253,7 +292,11 @@ pub fn delete(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         return Err(comment_not_found(&cid));
     }
     if c.author_id != ctx.user.id && store.access(&id, ctx.user).role < WRITER {
-        return Err(ApiError::new(403, "insufficientFilePermissions", "Only the author or an editor can delete a comment."));
+        return Err(ApiError::new(
+            403,
+            "insufficientFilePermissions",
+            "Only the author or an editor can delete a comment.",
+        ));
     }
     ctx.db.execute(
         "UPDATE drive_comments SET deleted = 1, modified_time = ?2 WHERE id = ?1",
@@ -277,10 +320,20 @@ pub fn list_replies(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let page_size = ctx.query.int_in("pageSize", 20, 1, 100)? as usize;
     let offset = match ctx.query.get("pageToken") {
         None | Some("") => 0,
-        Some(t) => t.parse().map_err(|_| ApiError::invalid_parameter("pageToken", t))?,
+        Some(t) => t
+            .parse()
+            .map_err(|_| ApiError::invalid_parameter("pageToken", t))?,
     };
-    let all: Vec<ReplyRow> = load_replies(ctx, &c.id)?.into_iter().filter(|r| include_deleted || !r.deleted).collect();
-    let page: Vec<Value> = all.iter().skip(offset).take(page_size).map(|r| reply_json(&store, r, ctx.user)).collect();
+    let all: Vec<ReplyRow> = load_replies(ctx, &c.id)?
+        .into_iter()
+        .filter(|r| include_deleted || !r.deleted)
+        .collect();
+    let page: Vec<Value> = all
+        .iter()
+        .skip(offset)
+        .take(page_size)
+        .map(|r| reply_json(&store, r, ctx.user))
+        .collect();
     let mut out = json!({"kind": "drive#replyList", "replies": page});
     if offset + page_size < all.len() {
         out["nextPageToken"] = json!((offset + page_size).to_string());
@@ -302,7 +355,11 @@ pub fn create_reply(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let action = match body.get("action") {
         None | Some(Value::Null) => None,
         Some(Value::String(a)) if a == "resolve" || a == "reopen" => Some(a.clone()),
-        Some(other) => return Err(ApiError::bad_request(format!("Invalid reply action {other} (resolve or reopen)"))),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "Invalid reply action {other} (resolve or reopen)"
+            )))
+        }
     };
     let content = content_of(&body, action.is_none())?.unwrap_or_default();
     let rid = format!("AAAA{}", ids::token(ctx.db, 12)?);
@@ -318,7 +375,10 @@ pub fn create_reply(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             params![cid, a == "resolve", now],
         )?;
     }
-    let r = load_replies(ctx, &cid)?.into_iter().find(|r| r.id == rid).ok_or_else(|| reply_not_found(&rid))?;
+    let r = load_replies(ctx, &cid)?
+        .into_iter()
+        .find(|r| r.id == rid)
+        .ok_or_else(|| reply_not_found(&rid))?;
     Ok(Reply::ok(masked(ctx, reply_json(&store, &r, ctx.user))?))
 }
 
@@ -329,7 +389,10 @@ fn find_reply(ctx: &Ctx<'_>) -> Result<(Store, ReplyRow), ApiError> {
     let store = common::store(ctx)?;
     require(&store, &id, ctx.user, READER)?;
     find_comment(ctx, &id, &cid)?;
-    let r = load_replies(ctx, &cid)?.into_iter().find(|r| r.id == rid).ok_or_else(|| reply_not_found(&rid))?;
+    let r = load_replies(ctx, &cid)?
+        .into_iter()
+        .find(|r| r.id == rid)
+        .ok_or_else(|| reply_not_found(&rid))?;
     Ok((store, r))
 }
 
@@ -349,7 +412,11 @@ pub fn update_reply(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         return Err(reply_not_found(&r.id));
     }
     if r.author_id != ctx.user.id {
-        return Err(ApiError::new(403, "insufficientFilePermissions", "Only the author can edit a reply."));
+        return Err(ApiError::new(
+            403,
+            "insufficientFilePermissions",
+            "Only the author can edit a reply.",
+        ));
     }
     let content = content_of(&ctx.body_value()?, true)?.unwrap_or_default();
     ctx.db.execute(
@@ -357,7 +424,10 @@ pub fn update_reply(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         params![r.id, content, now(ctx)],
     )?;
     let cid = ctx.param("commentId").to_string();
-    let r = load_replies(ctx, &cid)?.into_iter().find(|x| x.id == r.id).ok_or_else(|| reply_not_found(&r.id))?;
+    let r = load_replies(ctx, &cid)?
+        .into_iter()
+        .find(|x| x.id == r.id)
+        .ok_or_else(|| reply_not_found(&r.id))?;
     Ok(Reply::ok(masked(ctx, reply_json(&store, &r, ctx.user))?))
 }
 
@@ -369,11 +439,23 @@ pub fn delete_reply(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     }
     let id = ctx.param("fileId").to_string();
     if r.author_id != ctx.user.id && store.access(&id, ctx.user).role < WRITER {
-        return Err(ApiError::new(403, "insufficientFilePermissions", "Only the author or an editor can delete a reply."));
+        return Err(ApiError::new(
+            403,
+            "insufficientFilePermissions",
+            "Only the author or an editor can delete a reply.",
+        ));
     }
-    let done: Option<i64> = ctx.db.query_row("SELECT 1 FROM drive_replies WHERE id = ?1", [&r.id], |x| x.get(0)).optional()?;
+    let done: Option<i64> = ctx
+        .db
+        .query_row("SELECT 1 FROM drive_replies WHERE id = ?1", [&r.id], |x| {
+            x.get(0)
+        })
+        .optional()?;
     if done.is_some() {
-        ctx.db.execute("UPDATE drive_replies SET deleted = 1, modified_time = ?2 WHERE id = ?1", params![r.id, now(ctx)])?;
+        ctx.db.execute(
+            "UPDATE drive_replies SET deleted = 1, modified_time = ?2 WHERE id = ?1",
+            params![r.id, now(ctx)],
+        )?;
     }
     Ok(Reply::no_content())
 }

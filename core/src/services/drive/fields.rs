@@ -60,7 +60,11 @@ impl Mask {
 }
 
 fn invalid(text: &str) -> ApiError {
-    ApiError::new(400, "invalidParameter", format!("Invalid field selection {text}"))
+    ApiError::new(
+        400,
+        "invalidParameter",
+        format!("Invalid field selection {text}"),
+    )
 }
 
 fn parse_list(chars: &[char], pos: &mut usize, depth: usize) -> Result<Mask, ApiError> {
@@ -74,10 +78,9 @@ fn parse_list(chars: &[char], pos: &mut usize, depth: usize) -> Result<Mask, Api
             *pos += 1;
         }
         let start = *pos;
-        while chars
-            .get(*pos)
-            .is_some_and(|c| c.is_alphanumeric() || *c == '_' || *c == '*' || *c == '/' || *c == '.')
-        {
+        while chars.get(*pos).is_some_and(|c| {
+            c.is_alphanumeric() || *c == '_' || *c == '*' || *c == '/' || *c == '.'
+        }) {
             *pos += 1;
         }
         let name: String = chars[start..*pos].iter().collect();

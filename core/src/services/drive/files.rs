@@ -6,10 +6,12 @@ use std::cmp::Ordering;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 
-use super::common::{self, file_reply, new_file_id, now, parent_ref, record_change, root_id, touch};
+use super::common::{
+    self, file_reply, new_file_id, now, parent_ref, record_change, root_id, touch,
+};
 use super::model::{
-    self, file_not_found, insert_file, is_native, require, FileRow, Store, DOCUMENT, FOLDER,
-    OWNER, READER, WRITER,
+    self, file_not_found, insert_file, is_native, require, FileRow, Store, DOCUMENT, FOLDER, OWNER,
+    READER, WRITER,
 };
 use super::query::{self, FileFacts};
 use super::render::{export_formats, file_json};
@@ -119,7 +121,11 @@ fn cmp_key(k: SortKey, a: &FileRow, b: &FileRow, user: &User) -> Ordering {
         // Folders first in ascending order.
         SortKey::Folder => (b.mime_type == FOLDER).cmp(&(a.mime_type == FOLDER)),
         SortKey::Starred => b.starred.cmp(&a.starred),
-        SortKey::Quota => a.content.as_ref().map(String::len).cmp(&b.content.as_ref().map(String::len)),
+        SortKey::Quota => a
+            .content
+            .as_ref()
+            .map(String::len)
+            .cmp(&b.content.as_ref().map(String::len)),
         SortKey::SharedWithMe => a.created_time.cmp(&b.created_time),
     }
 }
@@ -140,9 +146,8 @@ pub fn encode_token(offset: usize) -> String {
 /// GET /drive/v3/files
 pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let q = ctx.query.get("q").unwrap_or("");
-    let expr = query::parse(q).map_err(|e| {
-        ApiError::new(400, "invalid", format!("Invalid Value: q: {e}"))
-    })?;
+    let expr = query::parse(q)
+        .map_err(|e| ApiError::new(400, "invalid", format!("Invalid Value: q: {e}")))?;
     let page_size = ctx.query.int_in("pageSize", 100, 1, 1000)? as usize;
     let offset = match ctx.query.get("pageToken") {
         None | Some("") => 0,
@@ -164,7 +169,8 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             return Err(ApiError::invalid_parameter("spaces", space));
         }
     }
-    let drive_space = ctx.query.get("spaces").is_none() || ctx.query.get_all("spaces").contains(&"drive");
+    let drive_space =
+        ctx.query.get("spaces").is_none() || ctx.query.get_all("spaces").contains(&"drive");
     let store = common::store(ctx)?;
     let user = ctx.user;
     let mut hits: Vec<&FileRow> = Vec::new();
@@ -172,7 +178,9 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         for f in store.files.values() {
             let acc = store.access(&f.id, user);
             let visible = acc.listed_role > 0
-                || (discoverable_domain && acc.role > 0 && store.visibility(&f.id) == "domainCanFind");
+                || (discoverable_domain
+                    && acc.role > 0
+                    && store.visibility(&f.id) == "domainCanFind");
             if !visible {
                 continue;
             }
@@ -258,7 +266,10 @@ pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
                 "The user does not have permission to download this file.",
             ));
         }
-        return Ok(Reply::media(f.mime_type.clone(), f.content.clone().unwrap_or_default()));
+        return Ok(Reply::media(
+            f.mime_type.clone(),
+            f.content.clone().unwrap_or_default(),
+        ));
     }
     if let Some(alt) = ctx.query.get("alt") {
         if alt != "json" {
@@ -268,6 +279,9 @@ pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let v = file_json(&store, f, ctx.user);
     Ok(Reply::ok(file_reply(ctx, v)?))
 }
+
+/// Uploaded content: its content type and text.
+type Media = Option<(String, Option<String>)>;
 
 /// Metadata fields a client may set on create or update.
 struct Meta {
@@ -328,13 +342,21 @@ fn parse_meta(v: &Value) -> Result<Meta, ApiError> {
     let m = match v {
         Value::Object(m) => m,
         Value::Null => &empty,
-        _ => return Err(ApiError::bad_request("The request body must be a JSON object (a File resource)")),
+        _ => {
+            return Err(ApiError::bad_request(
+                "The request body must be a JSON object (a File resource)",
+            ))
+        }
     };
     let parents = match m.get("parents") {
         None | Some(Value::Null) => None,
         Some(Value::Array(a)) => Some(
             a.iter()
-                .map(|p| p.as_str().map(str::to_string).ok_or_else(|| bad_field("parents", "an array of ids")))
+                .map(|p| {
+                    p.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| bad_field("parents", "an array of ids"))
+                })
                 .collect::<Result<Vec<_>, _>>()?,
         ),
         Some(_) => return Err(bad_field("parents", "an array of ids")),
@@ -342,7 +364,11 @@ fn parse_meta(v: &Value) -> Result<Meta, ApiError> {
     Ok(Meta {
         name: opt_str(m, "name")?,
         mime_type: opt_str(m, "mimeType")?,
-        description: if m.contains_key("description") { Some(opt_str(m, "description")?) } else { None },
+        description: if m.contains_key("description") {
+            Some(opt_str(m, "description")?)
+        } else {
+            None
+        },
         starred: opt_bool(m, "starred")?,
         trashed: opt_bool(m, "trashed")?,
         parents,
@@ -371,7 +397,9 @@ fn check_parent(store: &Store, parent: Option<&str>, user: &User) -> Result<(), 
     let Some(p) = parent else { return Ok(()) };
     let folder = require(store, p, user, READER)?;
     if folder.mime_type != FOLDER {
-        return Err(ApiError::bad_request(format!("The parent {p} is not a folder.")));
+        return Err(ApiError::bad_request(format!(
+            "The parent {p} is not a folder."
+        )));
     }
     if store.access(p, user).role < WRITER {
         return Err(model::insufficient(p));
@@ -392,11 +420,14 @@ fn single_parent(user: &User, parents: &[String]) -> Result<Option<String>, ApiE
 }
 
 fn valid_client_id(id: &str) -> bool {
-    (10..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    (10..=64).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// Creates a file from metadata and optional content; returns it.
-fn create_file(ctx: &Ctx<'_>, meta: Meta, media: Option<(String, Option<String>)>) -> Result<FileRow, ApiError> {
+fn create_file(ctx: &Ctx<'_>, meta: Meta, media: Media) -> Result<FileRow, ApiError> {
     let store = common::store(ctx)?;
     let user = ctx.user;
     let parent = single_parent(user, meta.parents.as_deref().unwrap_or(&[]))?;
@@ -404,10 +435,16 @@ fn create_file(ctx: &Ctx<'_>, meta: Meta, media: Option<(String, Option<String>)
     let id = match meta.id {
         Some(id) => {
             if !valid_client_id(&id) {
-                return Err(ApiError::bad_request(format!("The provided file ID '{id}' is not usable.")));
+                return Err(ApiError::bad_request(format!(
+                    "The provided file ID '{id}' is not usable."
+                )));
             }
             if store.files.contains_key(&id) {
-                return Err(ApiError::new(409, "fileIdInUse", format!("A file already exists with the provided ID: {id}.")));
+                return Err(ApiError::new(
+                    409,
+                    "fileIdInUse",
+                    format!("A file already exists with the provided ID: {id}."),
+                ));
             }
             id
         }
@@ -420,7 +457,7 @@ fn create_file(ctx: &Ctx<'_>, meta: Meta, media: Option<(String, Option<String>)
     let mime = meta
         .mime_type
         .or(media_type)
-        .unwrap_or_else(|| if media_text.is_some() { "application/octet-stream".into() } else { "application/octet-stream".into() });
+        .unwrap_or_else(|| "application/octet-stream".into());
     if mime == FOLDER && media_text.is_some() {
         return Err(ApiError::bad_request("A folder cannot have content."));
     }
@@ -445,12 +482,22 @@ fn create_file(ctx: &Ctx<'_>, meta: Meta, media: Option<(String, Option<String>)
         viewed_by_me_time: Some(now),
         version: 1,
         head_revision_id: None,
-        content: if is_native(&mime) && mime != DOCUMENT { content.clone() } else if is_native(&mime) { None } else { Some(content.clone().unwrap_or_default()) },
+        content: if is_native(&mime) && mime != DOCUMENT {
+            content.clone()
+        } else if is_native(&mime) {
+            None
+        } else {
+            Some(content.clone().unwrap_or_default())
+        },
         properties: meta.properties.unwrap_or_default(),
         app_properties: meta.app_properties.unwrap_or_default(),
         writers_can_share: meta.writers_can_share.unwrap_or(true),
         copy_requires_writer_permission: meta.copy_requires_writer_permission.unwrap_or(false),
-        original_filename: if is_native(&mime) { None } else { meta.original_filename.or(Some(name)) },
+        original_filename: if is_native(&mime) {
+            None
+        } else {
+            meta.original_filename.or(Some(name))
+        },
     };
     insert_file(ctx.db, &f)?;
     if mime == DOCUMENT {
@@ -477,7 +524,7 @@ pub fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 }
 
 /// A parsed upload: metadata (JSON, maybe empty) and the media part with its content type.
-fn parse_upload(ctx: &Ctx<'_>) -> Result<(Value, Option<(String, Option<String>)>), ApiError> {
+fn parse_upload(ctx: &Ctx<'_>) -> Result<(Value, Media), ApiError> {
     let kind = ctx.query.get("uploadType").unwrap_or("media");
     let body = ctx.raw_body().unwrap_or("");
     match kind {
@@ -501,10 +548,6 @@ pub fn upload_create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     if meta.mime_type.is_none() && ctx.query.get("uploadType").unwrap_or("media") == "media" {
         meta.mime_type = Some("application/octet-stream".into());
     }
-    let media = media.map(|(t, b)| {
-        // Uploading text with a Docs target type converts it into a Doc.
-        (t, b)
-    });
     let f = create_file(ctx, meta, media)?;
     created_reply(ctx, &f)
 }
@@ -526,7 +569,10 @@ fn set_trashed(ctx: &Ctx<'_>, store: &Store, id: &str, trashed: bool) -> Result<
         )?;
     }
     for child in descendants(store, id) {
-        let explicit = store.files.get(&child).is_some_and(|f| f.explicitly_trashed);
+        let explicit = store
+            .files
+            .get(&child)
+            .is_some_and(|f| f.explicitly_trashed);
         if explicit {
             continue;
         }
@@ -561,7 +607,7 @@ pub fn descendants(store: &Store, id: &str) -> Vec<String> {
     out
 }
 
-fn update_file(ctx: &Ctx<'_>, meta: Meta, media: Option<(String, Option<String>)>) -> Result<Reply, ApiError> {
+fn update_file(ctx: &Ctx<'_>, meta: Meta, media: Media) -> Result<Reply, ApiError> {
     let id = ctx.param("fileId").to_string();
     let store = common::store(ctx)?;
     let user = ctx.user;
@@ -596,14 +642,16 @@ fn update_file(ctx: &Ctx<'_>, meta: Meta, media: Option<(String, Option<String>)
             "The resource body includes fields which are not directly writable. Use addParents and removeParents.",
         ));
     }
-    if meta.writers_can_share.is_some() || meta.copy_requires_writer_permission.is_some() {
-        if role < OWNER {
-            return Err(model::insufficient(&id));
-        }
+    if (meta.writers_can_share.is_some() || meta.copy_requires_writer_permission.is_some())
+        && role < OWNER
+    {
+        return Err(model::insufficient(&id));
     }
     if let Some(m) = &meta.mime_type {
         if *m != f.mime_type && (is_native(m) || is_native(&f.mime_type)) {
-            return Err(ApiError::bad_request("The mimeType of a Google Docs Editors file or folder cannot be changed."));
+            return Err(ApiError::bad_request(
+                "The mimeType of a Google Docs Editors file or folder cannot be changed.",
+            ));
         }
     }
     // Parents: one parent at most.
@@ -612,7 +660,9 @@ fn update_file(ctx: &Ctx<'_>, meta: Meta, media: Option<(String, Option<String>)
         for r in &remove {
             let target = parent_ref(user, r);
             if !parents.contains(&target) {
-                return Err(ApiError::bad_request(format!("The file is not in folder {r}.")));
+                return Err(ApiError::bad_request(format!(
+                    "The file is not in folder {r}."
+                )));
             }
             parents.retain(|p| *p != target);
         }
@@ -621,7 +671,9 @@ fn update_file(ctx: &Ctx<'_>, meta: Meta, media: Option<(String, Option<String>)
             check_parent(&store, target.as_deref(), user)?;
             if let Some(t) = &target {
                 if *t == id || descendants(&store, &id).contains(t) {
-                    return Err(ApiError::bad_request("A folder cannot be moved into itself or one of its subfolders."));
+                    return Err(ApiError::bad_request(
+                        "A folder cannot be moved into itself or one of its subfolders.",
+                    ));
                 }
             }
             if !parents.contains(&target) {
@@ -639,38 +691,65 @@ fn update_file(ctx: &Ctx<'_>, meta: Meta, media: Option<(String, Option<String>)
                 ))
             }
         };
-        ctx.db.execute("UPDATE drive_files SET parent_id = ?2 WHERE id = ?1", rusqlite::params![id, new_parent])?;
+        ctx.db.execute(
+            "UPDATE drive_files SET parent_id = ?2 WHERE id = ?1",
+            rusqlite::params![id, new_parent],
+        )?;
     }
     if let Some(name) = &meta.name {
         if name.trim().is_empty() {
             return Err(ApiError::bad_request("The file name cannot be empty."));
         }
-        ctx.db.execute("UPDATE drive_files SET name = ?2 WHERE id = ?1", rusqlite::params![id, name])?;
+        ctx.db.execute(
+            "UPDATE drive_files SET name = ?2 WHERE id = ?1",
+            rusqlite::params![id, name],
+        )?;
     }
     if let Some(d) = &meta.description {
-        ctx.db.execute("UPDATE drive_files SET description = ?2 WHERE id = ?1", rusqlite::params![id, d])?;
+        ctx.db.execute(
+            "UPDATE drive_files SET description = ?2 WHERE id = ?1",
+            rusqlite::params![id, d],
+        )?;
     }
     if let Some(m) = &meta.mime_type {
-        ctx.db.execute("UPDATE drive_files SET mime_type = ?2 WHERE id = ?1", rusqlite::params![id, m])?;
+        ctx.db.execute(
+            "UPDATE drive_files SET mime_type = ?2 WHERE id = ?1",
+            rusqlite::params![id, m],
+        )?;
     }
     if let Some(p) = &meta.properties {
         let mut props = f.properties.clone();
         merge_props(&mut props, p);
-        ctx.db.execute("UPDATE drive_files SET properties = ?2 WHERE id = ?1", rusqlite::params![id, Value::Object(props).to_string()])?;
+        ctx.db.execute(
+            "UPDATE drive_files SET properties = ?2 WHERE id = ?1",
+            rusqlite::params![id, Value::Object(props).to_string()],
+        )?;
     }
     if let Some(p) = &meta.app_properties {
         let mut props = f.app_properties.clone();
         merge_props(&mut props, p);
-        ctx.db.execute("UPDATE drive_files SET app_properties = ?2 WHERE id = ?1", rusqlite::params![id, Value::Object(props).to_string()])?;
+        ctx.db.execute(
+            "UPDATE drive_files SET app_properties = ?2 WHERE id = ?1",
+            rusqlite::params![id, Value::Object(props).to_string()],
+        )?;
     }
     if let Some(w) = meta.writers_can_share {
-        ctx.db.execute("UPDATE drive_files SET writers_can_share = ?2 WHERE id = ?1", rusqlite::params![id, w])?;
+        ctx.db.execute(
+            "UPDATE drive_files SET writers_can_share = ?2 WHERE id = ?1",
+            rusqlite::params![id, w],
+        )?;
     }
     if let Some(c) = meta.copy_requires_writer_permission {
-        ctx.db.execute("UPDATE drive_files SET copy_requires_writer_permission = ?2 WHERE id = ?1", rusqlite::params![id, c])?;
+        ctx.db.execute(
+            "UPDATE drive_files SET copy_requires_writer_permission = ?2 WHERE id = ?1",
+            rusqlite::params![id, c],
+        )?;
     }
     if let Some(s) = meta.starred {
-        ctx.db.execute("UPDATE drive_files SET starred = ?2 WHERE id = ?1", rusqlite::params![id, s])?;
+        ctx.db.execute(
+            "UPDATE drive_files SET starred = ?2 WHERE id = ?1",
+            rusqlite::params![id, s],
+        )?;
     }
     if let Some(t) = meta.trashed {
         if t != f.trashed {
@@ -685,9 +764,15 @@ fn update_file(ctx: &Ctx<'_>, meta: Meta, media: Option<(String, Option<String>)
         if f.mime_type == DOCUMENT {
             docs::store::create_from_text(ctx.db, &id, text)?;
         } else if is_native(&f.mime_type) {
-            ctx.db.execute("UPDATE drive_files SET content = ?2 WHERE id = ?1", rusqlite::params![id, text])?;
+            ctx.db.execute(
+                "UPDATE drive_files SET content = ?2 WHERE id = ?1",
+                rusqlite::params![id, text],
+            )?;
         } else {
-            ctx.db.execute("UPDATE drive_files SET content = ?2 WHERE id = ?1", rusqlite::params![id, text])?;
+            ctx.db.execute(
+                "UPDATE drive_files SET content = ?2 WHERE id = ?1",
+                rusqlite::params![id, text],
+            )?;
         }
     }
     let starred_only = !meta_change && !content_change && meta.trashed.is_none();
@@ -771,10 +856,18 @@ pub fn copy(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let store = common::store(ctx)?;
     let src = require(&store, &id, ctx.user, READER)?.clone();
     if src.mime_type == FOLDER {
-        return Err(ApiError::new(403, "cannotCopyFile", "Folders cannot be copied."));
+        return Err(ApiError::new(
+            403,
+            "cannotCopyFile",
+            "Folders cannot be copied.",
+        ));
     }
     if src.copy_requires_writer_permission && store.access(&id, ctx.user).role < WRITER {
-        return Err(ApiError::new(403, "cannotCopyFile", "This file cannot be copied by the user."));
+        return Err(ApiError::new(
+            403,
+            "cannotCopyFile",
+            "This file cannot be copied by the user.",
+        ));
     }
     let mut meta = parse_meta(&ctx.body_value()?)?;
     if meta.name.is_none() {
@@ -808,12 +901,27 @@ pub fn export(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let id = ctx.param("fileId").to_string();
     let store = common::store(ctx)?;
     let f = require(&store, &id, ctx.user, READER)?;
-    let target = ctx.query.get("mimeType").filter(|m| !m.is_empty()).ok_or_else(|| ApiError::required("mimeType"))?;
+    let target = ctx
+        .query
+        .get("mimeType")
+        .filter(|m| !m.is_empty())
+        .ok_or_else(|| ApiError::required("mimeType"))?;
     if !is_native(&f.mime_type) {
-        return Err(ApiError::new(403, "fileNotExportable", "Export only supports Docs Editors files."));
+        return Err(ApiError::new(
+            403,
+            "fileNotExportable",
+            "Export only supports Docs Editors files.",
+        ));
     }
     if !export_formats(&f.mime_type).contains(&target) {
-        return Err(ApiError::new(400, "badRequest", format!("The requested conversion is not supported: {} to {target}.", f.mime_type)));
+        return Err(ApiError::new(
+            400,
+            "badRequest",
+            format!(
+                "The requested conversion is not supported: {} to {target}.",
+                f.mime_type
+            ),
+        ));
     }
     let text = f.content.clone().unwrap_or_default();
     let body = if f.mime_type == DOCUMENT && target == "text/html" {
@@ -837,5 +945,7 @@ pub fn generate_ids(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     for _ in 0..count {
         out.push(format!("1{}", ids::token(ctx.db, 32)?));
     }
-    Ok(Reply::ok(json!({"kind": "drive#generatedIds", "space": space, "ids": out})))
+    Ok(Reply::ok(
+        json!({"kind": "drive#generatedIds", "space": space, "ids": out}),
+    ))
 }

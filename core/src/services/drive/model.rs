@@ -317,7 +317,11 @@ impl Store {
     }
 
     fn live(&self, p: &PermRow) -> bool {
-        match p.expiration_time.as_deref().and_then(super::query::parse_time) {
+        match p
+            .expiration_time
+            .as_deref()
+            .and_then(super::query::parse_time)
+        {
             Some(t) => t > self.now,
             None => true,
         }

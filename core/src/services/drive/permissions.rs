@@ -24,7 +24,10 @@ fn share_check(store: &Store, f: &FileRow, ctx: &Ctx<'_>) -> Result<(), ApiError
         Err(ApiError::new(
             403,
             "insufficientFilePermissions",
-            format!("The user does not have sufficient permissions for file {}.", f.id),
+            format!(
+                "The user does not have sufficient permissions for file {}.",
+                f.id
+            ),
         ))
     }
 }
@@ -56,7 +59,9 @@ fn str_field(body: &Value, k: &str) -> Result<Option<String>, ApiError> {
     match body.get(k) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(ApiError::bad_request(format!("Invalid value for field '{k}': expected a string"))),
+        Some(_) => Err(ApiError::bad_request(format!(
+            "Invalid value for field '{k}': expected a string"
+        ))),
     }
 }
 
@@ -72,10 +77,13 @@ fn check_role(role: &str) -> Result<(), ApiError> {
 
 fn check_expiration(ctx: &Ctx<'_>, t: &Option<String>) -> Result<(), ApiError> {
     if let Some(t) = t {
-        let at = super::query::parse_time(t)
-            .ok_or_else(|| ApiError::bad_request(format!("Invalid expirationTime '{t}' (RFC 3339)")))?;
+        let at = super::query::parse_time(t).ok_or_else(|| {
+            ApiError::bad_request(format!("Invalid expirationTime '{t}' (RFC 3339)"))
+        })?;
         if at <= ctx.now {
-            return Err(ApiError::bad_request("The expiration time must be in the future."));
+            return Err(ApiError::bad_request(
+                "The expiration time must be in the future.",
+            ));
         }
     }
     Ok(())
@@ -84,12 +92,21 @@ fn check_expiration(ctx: &Ctx<'_>, t: &Option<String>) -> Result<(), ApiError> {
 /// Makes `email` the owner of `f`; the old owner keeps write access.
 fn transfer(ctx: &Ctx<'_>, store: &Store, f: &FileRow, email: &str) -> Result<(), ApiError> {
     if f.owner_id != ctx.user.id {
-        return Err(ApiError::new(403, "insufficientFilePermissions", "Only the owner can transfer ownership."));
+        return Err(ApiError::new(
+            403,
+            "insufficientFilePermissions",
+            "Only the owner can transfer ownership.",
+        ));
     }
     let new_owner = store.user_by_email(email).ok_or_else(|| {
         ApiError::new(400, "invalidSharingRequest", format!("Bad Request. User message: \"{email} is not a known user; ownership can only be transferred to an existing account.\""))
     })?;
-    if !new_owner.email.to_lowercase().ends_with(&format!("@{DOMAIN}")) || ctx.user.email.rsplit('@').next() != new_owner.email.rsplit('@').next() {
+    if !new_owner
+        .email
+        .to_lowercase()
+        .ends_with(&format!("@{DOMAIN}"))
+        || ctx.user.email.rsplit('@').next() != new_owner.email.rsplit('@').next()
+    {
         return Err(ApiError::new(403, "consentRequiredForOwnershipTransfer", format!(
             "Ownership can only be transferred to a user in the same organization as the current owner ({email} is outside it)."
         )));
@@ -98,26 +115,38 @@ fn transfer(ctx: &Ctx<'_>, store: &Store, f: &FileRow, email: &str) -> Result<()
         return Ok(());
     }
     let new_pid = permission_id_for("user", &new_owner.email);
-    ctx.db.execute("DELETE FROM drive_permissions WHERE file_id = ?1 AND id = ?2", params![f.id, new_pid])?;
-    ctx.db.execute("UPDATE drive_files SET owner_id = ?2 WHERE id = ?1", params![f.id, new_owner.id])?;
-    insert_perm(ctx.db, &PermRow {
-        file_id: f.id.clone(),
-        id: permission_id_for("user", &ctx.user.email),
-        kind: "user".into(),
-        role: "writer".into(),
-        email_address: Some(ctx.user.email.clone()),
-        domain: None,
-        display_name: Some(ctx.user.display_name.clone()),
-        allow_file_discovery: None,
-        expiration_time: None,
-        pending_owner: false,
-    })?;
+    ctx.db.execute(
+        "DELETE FROM drive_permissions WHERE file_id = ?1 AND id = ?2",
+        params![f.id, new_pid],
+    )?;
+    ctx.db.execute(
+        "UPDATE drive_files SET owner_id = ?2 WHERE id = ?1",
+        params![f.id, new_owner.id],
+    )?;
+    insert_perm(
+        ctx.db,
+        &PermRow {
+            file_id: f.id.clone(),
+            id: permission_id_for("user", &ctx.user.email),
+            kind: "user".into(),
+            role: "writer".into(),
+            email_address: Some(ctx.user.email.clone()),
+            domain: None,
+            display_name: Some(ctx.user.display_name.clone()),
+            allow_file_discovery: None,
+            expiration_time: None,
+            pending_owner: false,
+        },
+    )?;
     Ok(())
 }
 
 fn reply_for(ctx: &Ctx<'_>, file_id: &str, pid: &str) -> Result<Reply, ApiError> {
     let store = common::store(ctx)?;
-    let f = store.files.get(file_id).ok_or_else(|| super::model::file_not_found(file_id))?;
+    let f = store
+        .files
+        .get(file_id)
+        .ok_or_else(|| super::model::file_not_found(file_id))?;
     let p = permission_list(&store, f)
         .into_iter()
         .find(|p| p["id"] == pid)
@@ -133,7 +162,9 @@ pub fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     share_check(&store, &f, ctx)?;
     let body = ctx.body_value()?;
     if !body.is_object() {
-        return Err(ApiError::bad_request("The request body must be a Permission object."));
+        return Err(ApiError::bad_request(
+            "The request body must be a Permission object.",
+        ));
     }
     let kind = str_field(&body, "type")?.ok_or_else(|| ApiError::required("permission.type"))?;
     let role = str_field(&body, "role")?.ok_or_else(|| ApiError::required("permission.role"))?;
@@ -143,23 +174,40 @@ pub fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let discover = match body.get("allowFileDiscovery") {
         None | Some(Value::Null) => None,
         Some(Value::Bool(b)) => Some(*b),
-        Some(_) => return Err(ApiError::bad_request("Invalid value for field 'allowFileDiscovery': expected true or false")),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Invalid value for field 'allowFileDiscovery': expected true or false",
+            ))
+        }
     };
     let transfer_ownership = ctx.query.bool("transferOwnership", false)?;
     let _ = ctx.query.bool("sendNotificationEmail", true)?;
     let perm = match kind.as_str() {
         "user" | "group" => {
-            let email = str_field(&body, "emailAddress")?.ok_or_else(|| ApiError::required("permission.emailAddress"))?;
+            let email = str_field(&body, "emailAddress")?
+                .ok_or_else(|| ApiError::required("permission.emailAddress"))?;
             let email = email.trim().to_string();
-            if !email.contains('@') || email.starts_with('@') || email.ends_with('@') || email.contains(' ') {
-                return Err(ApiError::new(400, "invalid", format!("Invalid email address: {email}")));
+            if !email.contains('@')
+                || email.starts_with('@')
+                || email.ends_with('@')
+                || email.contains(' ')
+            {
+                return Err(ApiError::new(
+                    400,
+                    "invalid",
+                    format!("Invalid email address: {email}"),
+                ));
             }
             if role == "owner" {
                 if !transfer_ownership {
                     return Err(ApiError::new(403, "forbidden", "The transferOwnership parameter must be enabled when the permission role is 'owner'."));
                 }
                 if kind == "group" {
-                    return Err(ApiError::new(400, "invalidSharingRequest", "A group cannot own a file."));
+                    return Err(ApiError::new(
+                        400,
+                        "invalidSharingRequest",
+                        "A group cannot own a file.",
+                    ));
                 }
                 transfer(ctx, &store, &f, &email)?;
                 record_change(ctx, &id, false)?;
@@ -184,12 +232,21 @@ pub fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             }
         }
         "domain" => {
-            let domain = str_field(&body, "domain")?.ok_or_else(|| ApiError::required("permission.domain"))?;
+            let domain = str_field(&body, "domain")?
+                .ok_or_else(|| ApiError::required("permission.domain"))?;
             if domain.is_empty() || domain.contains('@') || domain.contains(' ') {
-                return Err(ApiError::new(400, "invalid", format!("Invalid domain: {domain}")));
+                return Err(ApiError::new(
+                    400,
+                    "invalid",
+                    format!("Invalid domain: {domain}"),
+                ));
             }
             if role == "owner" {
-                return Err(ApiError::new(400, "invalidSharingRequest", "Only a user can own a file."));
+                return Err(ApiError::new(
+                    400,
+                    "invalidSharingRequest",
+                    "Only a user can own a file.",
+                ));
             }
             PermRow {
                 file_id: id.clone(),
@@ -206,11 +263,19 @@ pub fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         }
         "anyone" => {
             if role == "owner" || rank(&role) > rank("writer") {
-                return Err(ApiError::new(400, "invalidSharingRequest", format!("The role '{role}' cannot be given to anyone.")));
+                return Err(ApiError::new(
+                    400,
+                    "invalidSharingRequest",
+                    format!("The role '{role}' cannot be given to anyone."),
+                ));
             }
             PermRow {
                 file_id: id.clone(),
-                id: if discover.unwrap_or(false) { "anyone".into() } else { "anyoneWithLink".into() },
+                id: if discover.unwrap_or(false) {
+                    "anyone".into()
+                } else {
+                    "anyoneWithLink".into()
+                },
                 kind: kind.clone(),
                 role: role.clone(),
                 email_address: None,
@@ -222,13 +287,18 @@ pub fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             }
         }
         other => {
-            return Err(ApiError::new(400, "invalidSharingRequest", format!(
-                "Invalid permission type '{other}' (user, group, domain or anyone)"
-            )))
+            return Err(ApiError::new(
+                400,
+                "invalidSharingRequest",
+                format!("Invalid permission type '{other}' (user, group, domain or anyone)"),
+            ))
         }
     };
     if perm.kind == "anyone" {
-        ctx.db.execute("DELETE FROM drive_permissions WHERE file_id = ?1 AND type = 'anyone'", [&id])?;
+        ctx.db.execute(
+            "DELETE FROM drive_permissions WHERE file_id = ?1 AND type = 'anyone'",
+            [&id],
+        )?;
     }
     insert_perm(ctx.db, &perm)?;
     record_change(ctx, &id, false)?;
@@ -237,7 +307,11 @@ pub fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 
 fn direct(ctx: &Ctx<'_>, file_id: &str, pid: &str) -> Result<Option<PermRow>, ApiError> {
     let store = common::store(ctx)?;
-    Ok(store.direct_perms(file_id).iter().find(|p| p.id == pid).cloned())
+    Ok(store
+        .direct_perms(file_id)
+        .iter()
+        .find(|p| p.id == pid)
+        .cloned())
 }
 
 /// PATCH /drive/v3/files/{fileId}/permissions/{permissionId}
@@ -254,14 +328,26 @@ pub fn update(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     }
     let expiration = str_field(&body, "expirationTime")?;
     check_expiration(ctx, &expiration)?;
-    let owner_pid = store.user(&f.owner_id).map(|u| permission_id_for("user", &u.email));
+    let owner_pid = store
+        .user(&f.owner_id)
+        .map(|u| permission_id_for("user", &u.email));
     if owner_pid.as_deref() == Some(pid.as_str()) {
-        return Err(ApiError::new(403, "cannotModifyOwner", "The owner's role cannot be changed; transfer ownership to another user instead."));
+        return Err(ApiError::new(
+            403,
+            "cannotModifyOwner",
+            "The owner's role cannot be changed; transfer ownership to another user instead.",
+        ));
     }
     let Some(mut p) = direct(ctx, &id, &pid)? else {
-        let inherited = permission_list(&store, &f).iter().any(|p| p["id"] == pid.as_str());
+        let inherited = permission_list(&store, &f)
+            .iter()
+            .any(|p| p["id"] == pid.as_str());
         return Err(if inherited {
-            ApiError::new(403, "cannotModifyInheritedPermission", format!("Permission {pid} is inherited from a parent folder; change it there."))
+            ApiError::new(
+                403,
+                "cannotModifyInheritedPermission",
+                format!("Permission {pid} is inherited from a parent folder; change it there."),
+            )
         } else {
             perm_not_found(&pid)
         });
@@ -270,14 +356,20 @@ pub fn update(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         if !ctx.query.bool("transferOwnership", false)? {
             return Err(ApiError::new(403, "forbidden", "The transferOwnership parameter must be enabled when the permission role is 'owner'."));
         }
-        let email = p.email_address.clone().ok_or_else(|| ApiError::new(400, "invalidSharingRequest", "Only a user can own a file."))?;
+        let email = p.email_address.clone().ok_or_else(|| {
+            ApiError::new(400, "invalidSharingRequest", "Only a user can own a file.")
+        })?;
         transfer(ctx, &store, &f, &email)?;
         record_change(ctx, &id, false)?;
         return reply_for(ctx, &id, &pid);
     }
     if let Some(r) = role {
         if p.kind == "anyone" && rank(&r) > rank("writer") {
-            return Err(ApiError::new(400, "invalidSharingRequest", format!("The role '{r}' cannot be given to anyone.")));
+            return Err(ApiError::new(
+                400,
+                "invalidSharingRequest",
+                format!("The role '{r}' cannot be given to anyone."),
+            ));
         }
         p.role = r;
     }
@@ -301,20 +393,35 @@ pub fn delete(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     if !own {
         share_check(&store, &f, ctx)?;
     }
-    let owner_pid = store.user(&f.owner_id).map(|u| permission_id_for("user", &u.email));
+    let owner_pid = store
+        .user(&f.owner_id)
+        .map(|u| permission_id_for("user", &u.email));
     if owner_pid.as_deref() == Some(pid.as_str()) {
-        return Err(ApiError::new(403, "cannotRemoveOwner", "The owner of a file cannot be removed."));
+        return Err(ApiError::new(
+            403,
+            "cannotRemoveOwner",
+            "The owner of a file cannot be removed.",
+        ));
     }
     if direct(ctx, &id, &pid)?.is_none() {
-        let inherited = permission_list(&store, &f).iter().any(|p| p["id"] == pid.as_str());
+        let inherited = permission_list(&store, &f)
+            .iter()
+            .any(|p| p["id"] == pid.as_str());
         return Err(if inherited {
-            ApiError::new(403, "cannotDeleteInheritedPermission", format!("Permission {pid} is inherited from a parent folder; remove it there."))
+            ApiError::new(
+                403,
+                "cannotDeleteInheritedPermission",
+                format!("Permission {pid} is inherited from a parent folder; remove it there."),
+            )
         } else {
             perm_not_found(&pid)
         });
     }
     let _ = OWNER;
-    ctx.db.execute("DELETE FROM drive_permissions WHERE file_id = ?1 AND id = ?2", params![id, pid])?;
+    ctx.db.execute(
+        "DELETE FROM drive_permissions WHERE file_id = ?1 AND id = ?2",
+        params![id, pid],
+    )?;
     record_change(ctx, &id, false)?;
     Ok(Reply::no_content())
 }

@@ -27,7 +27,10 @@ pub enum Expr {
         value: bool,
     },
     /// `'value' in parents|owners|writers|readers`.
-    In { value: String, collection: Collection },
+    In {
+        value: String,
+        collection: Collection,
+    },
     /// `properties has { key='k' and value='v' }`.
     Has {
         app: bool,
@@ -246,7 +249,11 @@ impl Parser {
         t
     }
     fn err<T>(&self, what: impl Into<String>) -> Result<T, QueryError> {
-        Err(QueryError(format!("{} at offset {}", what.into(), self.offset())))
+        Err(QueryError(format!(
+            "{} at offset {}",
+            what.into(),
+            self.offset()
+        )))
     }
     fn is_word(&self, w: &str) -> bool {
         matches!(self.peek(), Some(Tok::Word(x)) if x.eq_ignore_ascii_case(w))
@@ -385,9 +392,15 @@ impl Parser {
                 ]
                 .contains(&value.as_str())
             {
-                return Err(QueryError(format!("invalid visibility '{value}' (offset {start})")));
+                return Err(QueryError(format!(
+                    "invalid visibility '{value}' (offset {start})"
+                )));
             }
-            return Ok(Expr::Text { field: f, op, value });
+            return Ok(Expr::Text {
+                field: f,
+                op,
+                value,
+            });
         }
         let time = match field {
             "modifiedTime" => Some(TimeField::ModifiedTime),
@@ -410,7 +423,11 @@ impl Parser {
                     "invalid date-time '{raw}' at offset {at} (use RFC 3339, e.g. 2026-03-01T12:00:00Z)"
                 ))
             })?;
-            return Ok(Expr::Time { field: f, op, value });
+            return Ok(Expr::Time {
+                field: f,
+                op,
+                value,
+            });
         }
         let flag = match field {
             "trashed" => Some(FlagField::Trashed),
@@ -422,7 +439,11 @@ impl Parser {
         if let Some(f) = flag {
             // `sharedWithMe` alone means `sharedWithMe = true`.
             if !matches!(self.peek(), Some(Tok::Op(_))) {
-                return Ok(Expr::Flag { field: f, op: Op::Eq, value: true });
+                return Ok(Expr::Flag {
+                    field: f,
+                    op: Op::Eq,
+                    value: true,
+                });
             }
             let op = self.op()?;
             if !matches!(op, Op::Eq | Op::Ne) {
@@ -438,7 +459,11 @@ impl Parser {
                     return self.err(format!("expected true or false for '{field}'"));
                 }
             };
-            return Ok(Expr::Flag { field: f, op, value });
+            return Ok(Expr::Flag {
+                field: f,
+                op,
+                value,
+            });
         }
         if field == "properties" || field == "appProperties" {
             if !self.is_word("has") {
@@ -459,7 +484,11 @@ impl Parser {
                 self.pos -= 1;
                 return self.err("expected '}'");
             }
-            return Ok(Expr::Has { app: field == "appProperties", key, value });
+            return Ok(Expr::Has {
+                app: field == "appProperties",
+                key,
+                value,
+            });
         }
         Err(QueryError(format!(
             "unknown search field '{field}' at offset {start} (name, fullText, mimeType, \
@@ -486,7 +515,11 @@ pub fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
         return Some(t.with_timezone(&Utc));
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(raw, fmt) {
             return Some(t.and_utc());
         }
@@ -588,7 +621,11 @@ pub fn matches(expr: &Expr, file: &FileFacts<'_>) -> bool {
             }
         }
         Expr::Has { app, key, value } => {
-            let map = if *app { file.app_properties } else { file.properties };
+            let map = if *app {
+                file.app_properties
+            } else {
+                file.properties
+            };
             map.get(key).and_then(Value::as_str) == Some(value.as_str())
         }
     }
@@ -633,7 +670,9 @@ mod tests {
 
     #[test]
     fn precedence_and_binds_tighter_than_or() {
-        let e = parse("starred = true or trashed = true and name = 'x'").unwrap().unwrap();
+        let e = parse("starred = true or trashed = true and name = 'x'")
+            .unwrap()
+            .unwrap();
         assert!(matches!(e, Expr::Or(_, _)));
     }
 

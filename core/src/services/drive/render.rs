@@ -25,9 +25,18 @@ pub fn user_json(store: &Store, user_id: &str, me: &User) -> Value {
 
 pub fn web_view_link(f: &FileRow) -> String {
     match f.mime_type.as_str() {
-        DOCUMENT => format!("https://docs.google.com/document/d/{}/edit?usp=drivesdk", f.id),
-        SPREADSHEET => format!("https://docs.google.com/spreadsheets/d/{}/edit?usp=drivesdk", f.id),
-        PRESENTATION => format!("https://docs.google.com/presentation/d/{}/edit?usp=drivesdk", f.id),
+        DOCUMENT => format!(
+            "https://docs.google.com/document/d/{}/edit?usp=drivesdk",
+            f.id
+        ),
+        SPREADSHEET => format!(
+            "https://docs.google.com/spreadsheets/d/{}/edit?usp=drivesdk",
+            f.id
+        ),
+        PRESENTATION => format!(
+            "https://docs.google.com/presentation/d/{}/edit?usp=drivesdk",
+            f.id
+        ),
         FOLDER => format!("https://drive.google.com/drive/folders/{}", f.id),
         _ => format!("https://drive.google.com/file/d/{}/view?usp=drivesdk", f.id),
     }
@@ -136,7 +145,8 @@ pub fn permission_json(ep: &EffectivePerm, details: &[Value]) -> Value {
 }
 
 fn detail(role: &str, inherited_from: Option<&str>) -> Value {
-    let mut d = json!({"permissionType": "file", "role": role, "inherited": inherited_from.is_some()});
+    let mut d =
+        json!({"permissionType": "file", "role": role, "inherited": inherited_from.is_some()});
     if let Some(from) = inherited_from {
         d["inheritedFrom"] = json!(from);
     }
@@ -227,7 +237,10 @@ pub fn file_json(store: &Store, f: &FileRow, user: &User) -> Value {
         m.insert("properties".into(), Value::Object(f.properties.clone()));
     }
     if !f.app_properties.is_empty() {
-        m.insert("appProperties".into(), Value::Object(f.app_properties.clone()));
+        m.insert(
+            "appProperties".into(),
+            Value::Object(f.app_properties.clone()),
+        );
     }
     m.insert("spaces".into(), json!(["drive"]));
     m.insert("version".into(), json!(f.version.to_string()));
@@ -311,7 +324,10 @@ pub fn file_json(store: &Store, f: &FileRow, user: &User) -> Value {
         }
         m.insert(
             "originalFilename".into(),
-            json!(f.original_filename.clone().unwrap_or_else(|| f.name.clone())),
+            json!(f
+                .original_filename
+                .clone()
+                .unwrap_or_else(|| f.name.clone())),
         );
         if let Some((ext, full)) = extension(&f.name) {
             m.insert("fileExtension".into(), json!(ext));

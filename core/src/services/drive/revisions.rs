@@ -94,10 +94,17 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let page_size = ctx.query.int_in("pageSize", 200, 1, 1000)? as usize;
     let offset = match ctx.query.get("pageToken") {
         None | Some("") => 0,
-        Some(t) => t.parse().map_err(|_| ApiError::invalid_parameter("pageToken", t))?,
+        Some(t) => t
+            .parse()
+            .map_err(|_| ApiError::invalid_parameter("pageToken", t))?,
     };
     let all = rows(ctx, &id)?;
-    let page: Vec<Value> = all.iter().skip(offset).take(page_size).map(|r| rev_json(&store, r, ctx.user)).collect();
+    let page: Vec<Value> = all
+        .iter()
+        .skip(offset)
+        .take(page_size)
+        .map(|r| rev_json(&store, r, ctx.user))
+        .collect();
     let mut out = json!({"kind": "drive#revisionList", "revisions": page});
     if offset + page_size < all.len() {
         out["nextPageToken"] = json!((offset + page_size).to_string());
@@ -112,13 +119,24 @@ pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let store = common::store(ctx)?;
     let f = require(&store, &id, ctx.user, WRITER)?;
     let all = rows(ctx, &id)?;
-    let rev = if rid == "head" { all.last() } else { all.iter().find(|r| r.id == rid) };
+    let rev = if rid == "head" {
+        all.last()
+    } else {
+        all.iter().find(|r| r.id == rid)
+    };
     let rev = rev.ok_or_else(|| not_found(&rid))?;
     if ctx.query.get("alt") == Some("media") {
         if is_native(&f.mime_type) {
-            return Err(ApiError::new(403, "fileNotDownloadable", "Revisions of Docs Editors files cannot be downloaded; use files.export."));
+            return Err(ApiError::new(
+                403,
+                "fileNotDownloadable",
+                "Revisions of Docs Editors files cannot be downloaded; use files.export.",
+            ));
         }
-        return Ok(Reply::media(rev.mime_type.clone(), rev.content.clone().unwrap_or_default()));
+        return Ok(Reply::media(
+            rev.mime_type.clone(),
+            rev.content.clone().unwrap_or_default(),
+        ));
     }
     Ok(Reply::ok(masked(ctx, rev_json(&store, rev, ctx.user))?))
 }
@@ -130,21 +148,43 @@ pub fn update(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let store = common::store(ctx)?;
     require(&store, &id, ctx.user, WRITER)?;
     let body = ctx.body_value()?;
-    let exists: Option<String> = ctx.db.query_row(
-        "SELECT id FROM drive_revisions WHERE file_id = ?1 AND id = ?2", params![id, rid], |r| r.get(0)).optional()?;
+    let exists: Option<String> = ctx
+        .db
+        .query_row(
+            "SELECT id FROM drive_revisions WHERE file_id = ?1 AND id = ?2",
+            params![id, rid],
+            |r| r.get(0),
+        )
+        .optional()?;
     exists.ok_or_else(|| not_found(&rid))?;
     for key in ["keepForever", "published"] {
         match body.get(key) {
             None | Some(Value::Null) => {}
             Some(Value::Bool(b)) => {
-                let col = if key == "keepForever" { "keep_forever" } else { "published" };
-                ctx.db.execute(&format!("UPDATE drive_revisions SET {col} = ?3 WHERE file_id = ?1 AND id = ?2"), params![id, rid, b])?;
+                let col = if key == "keepForever" {
+                    "keep_forever"
+                } else {
+                    "published"
+                };
+                ctx.db.execute(
+                    &format!(
+                        "UPDATE drive_revisions SET {col} = ?3 WHERE file_id = ?1 AND id = ?2"
+                    ),
+                    params![id, rid, b],
+                )?;
             }
-            Some(_) => return Err(ApiError::bad_request(format!("Invalid value for field '{key}': expected true or false"))),
+            Some(_) => {
+                return Err(ApiError::bad_request(format!(
+                    "Invalid value for field '{key}': expected true or false"
+                )))
+            }
         }
     }
     let all = rows(ctx, &id)?;
-    let rev = all.iter().find(|r| r.id == rid).ok_or_else(|| not_found(&rid))?;
+    let rev = all
+        .iter()
+        .find(|r| r.id == rid)
+        .ok_or_else(|| not_found(&rid))?;
     Ok(Reply::ok(masked(ctx, rev_json(&store, rev, ctx.user))?))
 }
 
@@ -159,12 +199,21 @@ pub fn delete(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         return Err(not_found(&rid));
     }
     if is_native(&f.mime_type) {
-        return Err(ApiError::new(403, "revisionDeletionNotSupported", "Revisions of Docs Editors files cannot be deleted."));
+        return Err(ApiError::new(
+            403,
+            "revisionDeletionNotSupported",
+            "Revisions of Docs Editors files cannot be deleted.",
+        ));
     }
     if all.last().is_some_and(|r| r.id == rid) {
-        return Err(ApiError::bad_request("The head revision of a file cannot be deleted."));
+        return Err(ApiError::bad_request(
+            "The head revision of a file cannot be deleted.",
+        ));
     }
     let _ = (READER, OWNER);
-    ctx.db.execute("DELETE FROM drive_revisions WHERE file_id = ?1 AND id = ?2", params![id, rid])?;
+    ctx.db.execute(
+        "DELETE FROM drive_revisions WHERE file_id = ?1 AND id = ?2",
+        params![id, rid],
+    )?;
     Ok(Reply::no_content())
 }

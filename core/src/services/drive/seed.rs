@@ -45,7 +45,11 @@ fn share(conn: &Connection, file_id: &str, s: &Share) -> Result<()> {
         },
         Share::Anyone(role, discover) => PermRow {
             file_id: file_id.into(),
-            id: if discover { "anyone".into() } else { "anyoneWithLink".into() },
+            id: if discover {
+                "anyone".into()
+            } else {
+                "anyoneWithLink".into()
+            },
             kind: "anyone".into(),
             role: role.into(),
             email_address: None,
@@ -75,7 +79,9 @@ struct NewFile<'a> {
 
 fn add(conn: &Connection, f: NewFile<'_>) -> Result<String> {
     let now = clock::now(conn)?;
-    let at = |days: i64, minutes: i64| clock::rfc3339(now - Duration::days(days) - Duration::minutes(minutes));
+    let at = |days: i64, minutes: i64| {
+        clock::rfc3339(now - Duration::days(days) - Duration::minutes(minutes))
+    };
     let id = format!("1{}", ids::token(conn, 32)?);
     let created = at(f.created_days_ago, 37);
     let modified = at(f.modified_days_ago, 11);
@@ -92,12 +98,18 @@ fn add(conn: &Connection, f: NewFile<'_>) -> Result<String> {
         starred: f.starred,
         trashed: f.trashed,
         explicitly_trashed: f.trashed,
-        trashed_time: f.trashed.then(|| at(f.modified_days_ago.saturating_sub(1).max(0), 0)),
+        trashed_time: f
+            .trashed
+            .then(|| at(f.modified_days_ago.saturating_sub(1).max(0), 0)),
         trashing_user_id: f.trashed.then(|| f.owner.to_string()),
         created_time: created,
         modified_time: modified.clone(),
         viewed_by_me_time: (f.owner == "user_alex").then(|| modified.clone()),
-        version: if folder { 1 } else { 2 + (f.name.len() as i64 % 7) },
+        version: if folder {
+            1
+        } else {
+            2 + (f.name.len() as i64 % 7)
+        },
         head_revision_id: None,
         content: (!folder).then(|| f.content.clone()),
         properties: Default::default(),
@@ -109,16 +121,26 @@ fn add(conn: &Connection, f: NewFile<'_>) -> Result<String> {
     // insert_file leaves Docs content out; the Docs seeder needs the markup, so store it here.
     insert_file(conn, &row)?;
     if f.mime == super::model::DOCUMENT {
-        conn.execute("UPDATE drive_files SET content = ?2 WHERE id = ?1", params![id, f.content])?;
+        conn.execute(
+            "UPDATE drive_files SET content = ?2 WHERE id = ?1",
+            params![id, f.content],
+        )?;
     }
     if !folder {
-        let rev = if native { format!("ALm{}", ids::token(conn, 24)?) } else { ids::numeric(conn, 19)? };
+        let rev = if native {
+            format!("ALm{}", ids::token(conn, 24)?)
+        } else {
+            ids::numeric(conn, 19)?
+        };
         conn.execute(
             "INSERT INTO drive_revisions (file_id, id, mime_type, modified_time, last_modifying_user_id, size, content) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![id, rev, f.mime, modified, f.owner, f.content.len() as i64, f.content],
         )?;
-        conn.execute("UPDATE drive_files SET head_revision_id = ?2 WHERE id = ?1", params![id, rev])?;
+        conn.execute(
+            "UPDATE drive_files SET head_revision_id = ?2 WHERE id = ?1",
+            params![id, rev],
+        )?;
     }
     Ok(id)
 }
@@ -132,18 +154,21 @@ pub fn seed(conn: &Connection, rng: &mut ChaCha8Rng, scale: Scale) -> Result<()>
     for item in ITEMS.iter().take(scale.drive_files) {
         let parent = item.parent.and_then(|p| keys.get(p).cloned());
         let modified = (item.days_ago - rng.random_range(0..=item.days_ago.min(3))).max(0);
-        let id = add(conn, NewFile {
-            name: item.name.into(),
-            mime: item.mime,
-            parent,
-            owner: item.owner,
-            created_days_ago: item.days_ago + rng.random_range(0..30),
-            modified_days_ago: modified,
-            starred: item.starred,
-            trashed: item.trashed,
-            description: item.description,
-            content: item.content.into(),
-        })?;
+        let id = add(
+            conn,
+            NewFile {
+                name: item.name.into(),
+                mime: item.mime,
+                parent,
+                owner: item.owner,
+                created_days_ago: item.days_ago + rng.random_range(0..30),
+                modified_days_ago: modified,
+                starred: item.starred,
+                trashed: item.trashed,
+                description: item.description,
+                content: item.content.into(),
+            },
+        )?;
         for s in item.shares {
             share(conn, &id, s)?;
         }
@@ -155,26 +180,35 @@ pub fn seed(conn: &Connection, rng: &mut ChaCha8Rng, scale: Scale) -> Result<()>
         let (name, mime, folder, content) = FILLER[rng.random_range(0..FILLER.len())];
         let number = format!("{}", 100 + n);
         let parent_owner = owners.get(folder).copied().unwrap_or("user_alex");
-        let owner = if rng.random_bool(0.7) { parent_owner } else { "user_alex" };
+        let owner = if rng.random_bool(0.7) {
+            parent_owner
+        } else {
+            "user_alex"
+        };
         // Alex may only add to folders he can write to; otherwise the file lands in his root.
-        let parent = if owner == parent_owner || ["eng", "product", "prds", "eng_sprints", "personal"].contains(&folder) {
+        let parent = if owner == parent_owner
+            || ["eng", "product", "prds", "eng_sprints", "personal"].contains(&folder)
+        {
             keys.get(folder).cloned()
         } else {
             None
         };
         let age = rng.random_range(1..700);
-        add(conn, NewFile {
-            name: name.replace("{n}", &number),
-            mime,
-            parent,
-            owner,
-            created_days_ago: age + rng.random_range(0..20),
-            modified_days_ago: age,
-            starred: rng.random_bool(0.05),
-            trashed: rng.random_bool(0.04),
-            description: None,
-            content: content.replace("{n}", &number),
-        })?;
+        add(
+            conn,
+            NewFile {
+                name: name.replace("{n}", &number),
+                mime,
+                parent,
+                owner,
+                created_days_ago: age + rng.random_range(0..20),
+                modified_days_ago: age,
+                starred: rng.random_bool(0.05),
+                trashed: rng.random_bool(0.04),
+                description: None,
+                content: content.replace("{n}", &number),
+            },
+        )?;
         n += 1;
     }
     Ok(())

@@ -39,8 +39,30 @@ pub const JPEG: &str = "image/jpeg";
 pub const TEXT: &str = "text/plain";
 pub const CSV: &str = "text/csv";
 
-const fn item(key: &'static str, name: &'static str, mime: &'static str, parent: Option<&'static str>, owner: &'static str, days_ago: i64, content: &'static str, shares: &'static [Share]) -> Item {
-    Item { key, name, mime, parent, owner, days_ago, starred: false, trashed: false, description: None, content, shares }
+#[allow(clippy::too_many_arguments)]
+const fn item(
+    key: &'static str,
+    name: &'static str,
+    mime: &'static str,
+    parent: Option<&'static str>,
+    owner: &'static str,
+    days_ago: i64,
+    content: &'static str,
+    shares: &'static [Share],
+) -> Item {
+    Item {
+        key,
+        name,
+        mime,
+        parent,
+        owner,
+        days_ago,
+        starred: false,
+        trashed: false,
+        description: None,
+        content,
+        shares,
+    }
 }
 
 const fn starred(mut i: Item) -> Item {

@@ -6,7 +6,10 @@ use serde_json::{json, Value};
 use crate::rest::ApiError;
 
 fn split_part(part: &str) -> (Option<String>, &str) {
-    let part = part.strip_prefix("\r\n").or_else(|| part.strip_prefix('\n')).unwrap_or(part);
+    let part = part
+        .strip_prefix("\r\n")
+        .or_else(|| part.strip_prefix('\n'))
+        .unwrap_or(part);
     let (head, body) = match (part.find("\r\n\r\n"), part.find("\n\n")) {
         (Some(a), Some(b)) if b < a => (&part[..b], &part[b + 2..]),
         (Some(a), _) => (&part[..a], &part[a + 4..]),
@@ -19,7 +22,10 @@ fn split_part(part: &str) -> (Option<String>, &str) {
             .eq_ignore_ascii_case("content-type")
             .then(|| v.trim().split(';').next().unwrap_or("").trim().to_string())
     });
-    let body = body.strip_suffix("\r\n").or_else(|| body.strip_suffix('\n')).unwrap_or(body);
+    let body = body
+        .strip_suffix("\r\n")
+        .or_else(|| body.strip_suffix('\n'))
+        .unwrap_or(body);
     (content_type, body)
 }
 
@@ -33,7 +39,9 @@ pub fn parse_multipart(body: &str) -> Result<(Value, Option<(String, String)>), 
         .trim()
         .strip_prefix("--")
         .filter(|b| !b.is_empty())
-        .ok_or_else(|| ApiError::bad_request("Malformed multipart body: it must start with --BOUNDARY."))?;
+        .ok_or_else(|| {
+            ApiError::bad_request("Malformed multipart body: it must start with --BOUNDARY.")
+        })?;
     let delimiter = format!("--{boundary}");
     let mut parts = Vec::new();
     for chunk in body.split(delimiter.as_str()).skip(1) {
@@ -57,7 +65,10 @@ pub fn parse_multipart(body: &str) -> Result<(Value, Option<(String, String)>), 
         })?
     };
     let media = parts.next().map(|(t, b)| {
-        (t.unwrap_or_else(|| "application/octet-stream".into()), b.to_string())
+        (
+            t.unwrap_or_else(|| "application/octet-stream".into()),
+            b.to_string(),
+        )
     });
     Ok((meta, media))
 }
