@@ -50,6 +50,7 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let masked_output = common::mask(ctx)?.is_some();
     let mut changes: Vec<Value> = Vec::new();
     let mut next: Option<i64> = None;
     for (file_id, seq, time, removed) in rows {
@@ -69,7 +70,14 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         }
         let mut c = json!({"kind": "drive#change", "changeType": "file", "type": "file", "time": time, "removed": removed, "fileId": file_id});
         if let Some(f) = visible {
-            c["file"] = file_reply(ctx, file_json(&store, f, ctx.user))?;
+            let full = file_json(&store, f, ctx.user);
+            // Without `fields` each file is the default File view; with it, the mask below
+            // projects the full resource (`changes(file(id,name))`).
+            c["file"] = if masked_output {
+                full
+            } else {
+                file_reply(ctx, full)?
+            };
         }
         changes.push(c);
     }

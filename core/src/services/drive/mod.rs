@@ -7,6 +7,8 @@ pub mod comments;
 pub mod common;
 pub mod fields;
 pub mod files;
+pub mod list;
+pub mod meta;
 pub mod model;
 pub mod permissions;
 pub mod query;
@@ -25,7 +27,7 @@ pub fn routes() -> Vec<Route> {
     let _ = F;
     vec![
         Route::new(Get, "/drive/v3/about", about::get),
-        Route::new(Get, "/drive/v3/files", files::list),
+        Route::new(Get, "/drive/v3/files", list::list),
         Route::new(Post, "/drive/v3/files", files::create),
         Route::new(Post, "/upload/drive/v3/files", files::upload_create),
         Route::new(Get, "/drive/v3/files/generateIds", files::generate_ids),

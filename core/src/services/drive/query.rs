@@ -86,6 +86,8 @@ pub enum Collection {
 /// What the evaluator needs to know about one file, from the acting user's point of view.
 /// Email lists are lowercase.
 pub struct FileFacts<'a> {
+    /// The acting user's email, lowercase (what `'me' in owners` means).
+    pub me: String,
     pub name: &'a str,
     pub mime_type: &'a str,
     pub description: &'a str,
@@ -612,7 +614,11 @@ pub fn matches(expr: &Expr, file: &FileFacts<'_>) -> bool {
             compare(*op, v, *value)
         }
         Expr::In { value, collection } => {
-            let v = value.to_lowercase();
+            let v = if value == "me" {
+                file.me.clone()
+            } else {
+                value.to_lowercase()
+            };
             match collection {
                 Collection::Parents => file.parents.iter().any(|p| *p == value),
                 Collection::Owners => file.owners.contains(&v),
