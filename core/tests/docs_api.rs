@@ -386,6 +386,29 @@ fn bullets_tables_page_breaks_headers() {
 }
 
 #[test]
+fn bullets_take_nesting_from_leading_tabs() {
+    let mut w = world();
+    let id = new_doc(&mut w, "Nested");
+    batch(
+        &mut w,
+        &id,
+        json!([{"insertText": {"location": {"index": 1}, "text": "top\n\tchild\n\t\tgrandchild"}}]),
+    );
+    batch(
+        &mut w,
+        &id,
+        json!([{"createParagraphBullets": {"range": {"startIndex": 1, "endIndex": 22}, "bulletPreset": "BULLET_DISC_CIRCLE_SQUARE"}}]),
+    );
+    let doc = get(&mut w, &id);
+    assert_eq!(text_of(&doc), "top\nchild\ngrandchild\n");
+    let c = doc["body"]["content"].as_array().unwrap();
+    assert!(c[1]["paragraph"]["bullet"].get("nestingLevel").is_none());
+    assert_eq!(c[2]["paragraph"]["bullet"]["nestingLevel"], 1);
+    assert_eq!(c[3]["paragraph"]["bullet"]["nestingLevel"], 2);
+    assert_eq!(c[3]["startIndex"], 11);
+}
+
+#[test]
 fn named_ranges() {
     let mut w = world();
     let id = new_doc(&mut w, "Template");

@@ -440,14 +440,28 @@ pub fn apply(
             let list_id = new_id();
             doc.lists.insert(list_id.clone(), preset.to_string());
             let base = base_of(seg.as_deref());
-            for_paragraphs(segment_of(doc, seg.as_deref())?, base, a, b, &mut |p, _| {
-                let tabs = p.text().chars().take_while(|c| *c == '\t').count() as u32;
-                p.bullet = Some(Bullet {
-                    list_id: list_id.clone(),
-                    nesting_level: tabs.min(8),
-                });
-                Ok(())
-            })?;
+            // Leading tabs set the nesting level and are removed, as in Google Docs.
+            let mut tabs_at: Vec<(u32, u32)> = Vec::new();
+            for_paragraphs(
+                segment_of(doc, seg.as_deref())?,
+                base,
+                a,
+                b,
+                &mut |p, start| {
+                    let tabs = p.text().chars().take_while(|c| *c == '\t').count() as u32;
+                    p.bullet = Some(Bullet {
+                        list_id: list_id.clone(),
+                        nesting_level: tabs.min(8),
+                    });
+                    if tabs > 0 {
+                        tabs_at.push((start, tabs));
+                    }
+                    Ok(())
+                },
+            )?;
+            for (start, tabs) in tabs_at.into_iter().rev() {
+                do_delete(doc, seg.as_deref(), start, start + tabs)?;
+            }
             Ok(json!({}))
         }
         "deleteParagraphBullets" => {
