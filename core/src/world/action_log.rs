@@ -1,7 +1,6 @@
 //! The action log: every request the router saw, in order, stored in the world itself (so
 //! snapshots carry it). Verifiers read it ("did the agent search?", "did it write anything?").
 
-use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::Value;
@@ -45,23 +44,17 @@ pub(crate) fn append(
 /// All entries, oldest first.
 pub fn entries(conn: &Connection) -> Result<Vec<ActionLogEntry>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, at, user_id, method, path, body, status FROM action_log ORDER BY seq",
+        "SELECT seq, at, user_id, method, path, CAST(body AS TEXT), status FROM action_log ORDER BY seq",
     )?;
     let rows = stmt.query_map([], |r| {
-        // The column has NUMERIC affinity (declared JSON): a bare number body comes back as one.
-        let body = match r.get_ref(5)? {
-            ValueRef::Text(t) => serde_json::from_slice(t).ok(),
-            ValueRef::Integer(i) => Some(Value::from(i)),
-            ValueRef::Real(f) => serde_json::Number::from_f64(f).map(Value::Number),
-            ValueRef::Null | ValueRef::Blob(_) => None,
-        };
+        let body: Option<String> = r.get(5)?;
         Ok(ActionLogEntry {
             seq: r.get(0)?,
             at: r.get(1)?,
             user_id: r.get(2)?,
             method: r.get(3)?,
             path: r.get(4)?,
-            body,
+            body: body.and_then(|b| serde_json::from_str(&b).ok()),
             status: r.get(6)?,
         })
     })?;
