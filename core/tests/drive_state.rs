@@ -44,7 +44,12 @@ fn seeded_tree_is_realistic() {
         ) >= 2
     );
     assert!(n(&w, "SELECT COUNT(*) FROM drive_files WHERE trashed = 1") >= 1);
-    assert!(n(&w, "SELECT COUNT(*) FROM drive_files WHERE starred = 1") >= 3);
+    assert!(
+        n(
+            &w,
+            "SELECT COUNT(*) FROM drive_user_files WHERE starred = 1 AND user_id = 'user_alex'"
+        ) >= 3
+    );
     assert!(n(&w, "SELECT COUNT(DISTINCT owner_id) FROM drive_files") >= 8);
     // Sensitive files exist, some overshared.
     let keys = id_of(&mut w, "liam@nexusai.com", "Production API Keys & Secrets");
@@ -158,4 +163,58 @@ fn diff_after_a_share_and_a_doc_edit() {
     );
     assert!(list[0]["file"]["version"].is_string());
     let _: Value = ch;
+}
+
+#[test]
+fn stars_are_per_user() {
+    let mut w = world();
+    let id = id_of(&mut w, "alex@nexusai.com", "Incident Response Runbook");
+    let mine = ok(
+        &mut w,
+        Method::Get,
+        &format!("/drive/v3/files/{id}?fields=starred"),
+        None,
+    );
+    assert_eq!(mine["starred"], true);
+    let theirs = w.handle(
+        &Request::get(format!("/drive/v3/files/{id}?fields=starred")).as_user("priya@nexusai.com"),
+    );
+    assert_eq!(theirs.body["starred"], false);
+    let r = w.handle(
+        &Request::new(
+            Method::Patch,
+            format!("/drive/v3/files/{id}?fields=starred,version"),
+        )
+        .with_body(json!({"starred": true}))
+        .as_user("priya@nexusai.com"),
+    );
+    assert_eq!(r.body["starred"], true);
+    ok(
+        &mut w,
+        Method::Patch,
+        &format!("/drive/v3/files/{id}"),
+        Some(json!({"starred": false})),
+    );
+    let theirs = w.handle(
+        &Request::get(format!("/drive/v3/files/{id}?fields=starred,version"))
+            .as_user("priya@nexusai.com"),
+    );
+    assert_eq!(
+        theirs.body["starred"], true,
+        "Alex unstarring does not unstar for Priya"
+    );
+    assert_eq!(
+        theirs.body["version"], r.body["version"],
+        "starring is not an edit"
+    );
+    let q = ok(
+        &mut w,
+        Method::Get,
+        &format!(
+            "/drive/v3/files?q={}",
+            enc("starred = true and name contains 'Runbook'")
+        ),
+        None,
+    );
+    assert_eq!(q["files"].as_array().unwrap().len(), 0);
 }

@@ -10,7 +10,7 @@ use crate::world::clock::{self, ids};
 use crate::world::users::User;
 
 pub fn store(ctx: &Ctx<'_>) -> Result<Store, ApiError> {
-    Store::load(ctx.db, ctx.now)
+    Store::load(ctx.db, ctx.now, &ctx.user.id)
 }
 
 pub fn now(ctx: &Ctx<'_>) -> String {

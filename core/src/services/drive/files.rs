@@ -174,7 +174,7 @@ fn create_file(ctx: &Ctx<'_>, meta: Meta, media: Media) -> Result<FileRow, ApiEr
         revisions::snapshot(ctx, &id, user)?;
     }
     record_change(ctx, &id, false)?;
-    model::load_file(ctx.db, &id)?.ok_or_else(|| file_not_found(&id))
+    model::load_file(ctx.db, &id, &user.id)?.ok_or_else(|| file_not_found(&id))
 }
 
 fn created_reply(ctx: &Ctx<'_>, f: &FileRow) -> Result<Reply, ApiError> {
@@ -396,10 +396,7 @@ fn update_file(ctx: &Ctx<'_>, meta: Meta, media: Media) -> Result<Reply, ApiErro
         )?;
     }
     if let Some(s) = meta.starred {
-        ctx.db.execute(
-            "UPDATE drive_files SET starred = ?2 WHERE id = ?1",
-            rusqlite::params![id, s],
-        )?;
+        model::set_user_state(ctx.db, &id, &user.id, Some(s), None)?;
     }
     if let Some(t) = meta.trashed {
         if t != f.trashed {
@@ -460,6 +457,7 @@ pub fn purge(ctx: &Ctx<'_>, id: &str) -> Result<(), ApiError> {
         "DELETE FROM drive_comments WHERE file_id = ?1",
         "DELETE FROM drive_revisions WHERE file_id = ?1",
         "DELETE FROM drive_permissions WHERE file_id = ?1",
+        "DELETE FROM drive_user_files WHERE file_id = ?1",
         "DELETE FROM docs_documents WHERE id = ?1",
         "DELETE FROM drive_files WHERE id = ?1",
     ] {

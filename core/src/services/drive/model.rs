@@ -21,7 +21,8 @@ pub fn is_native(mime: &str) -> bool {
     mime.starts_with("application/vnd.google-apps.")
 }
 
-/// One row of `drive_files`; `content` is the Doc's plain text for Docs.
+/// One row of `drive_files` as one user sees it: `starred` and `viewed_by_me_time` are that
+/// user's (from `drive_user_files`); `content` is the Doc's plain text for Docs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileRow {
     pub id: String,
@@ -49,9 +50,14 @@ pub struct FileRow {
     pub original_filename: Option<String>,
 }
 
+/// Joins a file with the per-user state of user `?1`.
+const FILE_FROM: &str = "drive_files f LEFT JOIN docs_documents d ON d.id = f.id \
+    LEFT JOIN drive_user_files u ON u.file_id = f.id AND u.user_id = ?1";
+
 const FILE_COLUMNS: &str = "f.id, f.name, f.mime_type, f.parent_id, f.owner_id, \
-    f.last_modifying_user_id, f.description, f.starred, f.trashed, f.explicitly_trashed, \
-    f.trashed_time, f.trashing_user_id, f.created_time, f.modified_time, f.viewed_by_me_time, \
+    f.last_modifying_user_id, f.description, COALESCE(u.starred, 0), f.trashed, \
+    f.explicitly_trashed, f.trashed_time, f.trashing_user_id, f.created_time, f.modified_time, \
+    u.viewed_time, \
     f.version, f.head_revision_id, COALESCE(d.plain_text, f.content), f.properties, \
     f.app_properties, f.writers_can_share, f.copy_requires_writer_permission, f.original_filename";
 
@@ -91,11 +97,10 @@ fn file_from_row(r: &Row<'_>) -> rusqlite::Result<FileRow> {
 pub fn insert_file(conn: &Connection, f: &FileRow) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO drive_files (id, name, mime_type, parent_id, owner_id, last_modifying_user_id, \
-         description, starred, trashed, explicitly_trashed, trashed_time, trashing_user_id, \
-         created_time, modified_time, viewed_by_me_time, version, head_revision_id, content, \
-         properties, app_properties, writers_can_share, copy_requires_writer_permission, \
-         original_filename) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,\
-         ?19,?20,?21,?22,?23)",
+         description, trashed, explicitly_trashed, trashed_time, trashing_user_id, created_time, \
+         modified_time, version, head_revision_id, content, properties, app_properties, \
+         writers_can_share, copy_requires_writer_permission, original_filename) \
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
         params![
             f.id,
             f.name,
@@ -104,14 +109,12 @@ pub fn insert_file(conn: &Connection, f: &FileRow) -> rusqlite::Result<()> {
             f.owner_id,
             f.last_modifying_user_id,
             f.description,
-            f.starred,
             f.trashed,
             f.explicitly_trashed,
             f.trashed_time,
             f.trashing_user_id,
             f.created_time,
             f.modified_time,
-            f.viewed_by_me_time,
             f.version,
             f.head_revision_id,
             if f.mime_type == DOCUMENT { None } else { f.content.clone() },
@@ -122,17 +125,40 @@ pub fn insert_file(conn: &Connection, f: &FileRow) -> rusqlite::Result<()> {
             f.original_filename,
         ],
     )?;
+    if f.starred || f.viewed_by_me_time.is_some() {
+        set_user_state(
+            conn,
+            &f.id,
+            &f.owner_id,
+            Some(f.starred),
+            f.viewed_by_me_time.as_deref(),
+        )?;
+    }
     Ok(())
 }
 
-/// Loads one file by id.
-pub fn load_file(conn: &Connection, id: &str) -> rusqlite::Result<Option<FileRow>> {
+/// Sets a user's star (when `starred` is given) and last-viewed time (when given) on a file.
+pub fn set_user_state(
+    conn: &Connection,
+    file_id: &str,
+    user_id: &str,
+    starred: Option<bool>,
+    viewed: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO drive_user_files (file_id, user_id, starred, viewed_time) \
+         VALUES (?1, ?2, COALESCE(?3, 0), ?4) ON CONFLICT(file_id, user_id) DO UPDATE SET \
+         starred = COALESCE(?3, starred), viewed_time = COALESCE(?4, viewed_time)",
+        params![file_id, user_id, starred, viewed],
+    )?;
+    Ok(())
+}
+
+/// Loads one file by id, as user `user_id` sees it.
+pub fn load_file(conn: &Connection, id: &str, user_id: &str) -> rusqlite::Result<Option<FileRow>> {
     conn.query_row(
-        &format!(
-            "SELECT {FILE_COLUMNS} FROM drive_files f LEFT JOIN docs_documents d ON d.id = f.id \
-             WHERE f.id = ?1"
-        ),
-        [id],
+        &format!("SELECT {FILE_COLUMNS} FROM {FILE_FROM} WHERE f.id = ?2"),
+        [user_id, id],
         file_from_row,
     )
     .optional()
@@ -261,12 +287,11 @@ pub struct Store {
 }
 
 impl Store {
-    pub fn load(conn: &Connection, now: DateTime<Utc>) -> Result<Store, ApiError> {
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {FILE_COLUMNS} FROM drive_files f LEFT JOIN docs_documents d ON d.id = f.id"
-        ))?;
+    /// Loads the world's Drive as user `user_id` sees it (stars, view times).
+    pub fn load(conn: &Connection, now: DateTime<Utc>, user_id: &str) -> Result<Store, ApiError> {
+        let mut stmt = conn.prepare_cached(&format!("SELECT {FILE_COLUMNS} FROM {FILE_FROM}"))?;
         let files = stmt
-            .query_map([], file_from_row)?
+            .query_map([user_id], file_from_row)?
             .map(|r| r.map(|f| (f.id.clone(), f)))
             .collect::<rusqlite::Result<BTreeMap<_, _>>>()?;
         let mut stmt = conn.prepare_cached(&format!(

@@ -12,7 +12,7 @@ use crate::world::users::User;
 
 /// Stores the file's current content as a new head revision; returns its id.
 pub fn snapshot(ctx: &Ctx<'_>, file_id: &str, user: &User) -> Result<String, ApiError> {
-    let file = super::model::load_file(ctx.db, file_id)?
+    let file = super::model::load_file(ctx.db, file_id, &user.id)?
         .ok_or_else(|| super::model::file_not_found(file_id))?;
     let id = if is_native(&file.mime_type) {
         format!("ALm{}", ids::token(ctx.db, 24)?)

@@ -5,6 +5,7 @@
 //! `drive_permissions` holds only what was shared, on the item where it was shared — folders pass
 //! their permissions down to everything below them when access is computed. `drive_changes` keeps
 //! the latest change number per file for the Changes API (a verifier may ignore it).
+//! Stars and "last viewed" times are per user, as in Google (`drive_user_files`).
 
 pub const V1: &str = r#"
 CREATE TABLE drive_files (
@@ -15,14 +16,12 @@ CREATE TABLE drive_files (
     owner_id                        TEXT NOT NULL,
     last_modifying_user_id          TEXT,
     description                     TEXT,
-    starred                         BOOLEAN NOT NULL DEFAULT 0,
     trashed                         BOOLEAN NOT NULL DEFAULT 0,
     explicitly_trashed              BOOLEAN NOT NULL DEFAULT 0,
     trashed_time                    TEXT,
     trashing_user_id                TEXT,
     created_time                    TEXT NOT NULL,
     modified_time                   TEXT NOT NULL,
-    viewed_by_me_time               TEXT,
     version                         INTEGER NOT NULL DEFAULT 1,
     head_revision_id                TEXT,
     content                         TEXT,
@@ -34,6 +33,13 @@ CREATE TABLE drive_files (
 );
 CREATE INDEX drive_files_parent ON drive_files(parent_id);
 CREATE INDEX drive_files_owner ON drive_files(owner_id);
+CREATE TABLE drive_user_files (
+    file_id     TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    starred     BOOLEAN NOT NULL DEFAULT 0,
+    viewed_time TEXT,
+    PRIMARY KEY (file_id, user_id)
+);
 CREATE TABLE drive_permissions (
     file_id              TEXT NOT NULL,
     id                   TEXT NOT NULL,

@@ -10,7 +10,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rusqlite::{params, Connection};
 
-use super::model::{insert_file, insert_perm, permission_id_for, FileRow, PermRow};
+use super::model::{insert_file, insert_perm, permission_id_for, set_user_state, FileRow, PermRow};
 use super::seed_content::{Share, FILLER, ITEMS};
 use crate::error::Result;
 use crate::seed::Scale;
@@ -72,6 +72,7 @@ struct NewFile<'a> {
     created_days_ago: i64,
     modified_days_ago: i64,
     starred: bool,
+    fixed: bool,
     trashed: bool,
     description: Option<&'a str>,
     content: String,
@@ -95,7 +96,7 @@ fn add(conn: &Connection, f: NewFile<'_>) -> Result<String> {
         owner_id: f.owner.into(),
         last_modifying_user_id: Some(f.owner.into()),
         description: f.description.map(str::to_string),
-        starred: f.starred,
+        starred: false,
         trashed: f.trashed,
         explicitly_trashed: f.trashed,
         trashed_time: f
@@ -120,6 +121,11 @@ fn add(conn: &Connection, f: NewFile<'_>) -> Result<String> {
     };
     // insert_file leaves Docs content out; the Docs seeder needs the markup, so store it here.
     insert_file(conn, &row)?;
+    if f.starred {
+        // Fixed items are starred by Alex (the primary user); filler by its owner.
+        let who = if f.fixed { "user_alex" } else { f.owner };
+        set_user_state(conn, &id, who, Some(true), None)?;
+    }
     if f.mime == super::model::DOCUMENT {
         conn.execute(
             "UPDATE drive_files SET content = ?2 WHERE id = ?1",
@@ -164,6 +170,7 @@ pub fn seed(conn: &Connection, rng: &mut ChaCha8Rng, scale: Scale) -> Result<()>
                 created_days_ago: item.days_ago + rng.random_range(0..30),
                 modified_days_ago: modified,
                 starred: item.starred,
+                fixed: true,
                 trashed: item.trashed,
                 description: item.description,
                 content: item.content.into(),
@@ -204,6 +211,7 @@ pub fn seed(conn: &Connection, rng: &mut ChaCha8Rng, scale: Scale) -> Result<()>
                 created_days_ago: age + rng.random_range(0..20),
                 modified_days_ago: age,
                 starred: rng.random_bool(0.05),
+                fixed: false,
                 trashed: rng.random_bool(0.04),
                 description: None,
                 content: content.replace("{n}", &number),
