@@ -409,6 +409,74 @@ fn bullets_take_nesting_from_leading_tabs() {
 }
 
 #[test]
+fn table_rows_and_columns() {
+    let mut w = world();
+    let d = Discovery::load("docs.v1.json");
+    let id = new_doc(&mut w, "T");
+    batch(
+        &mut w,
+        &id,
+        json!([{"insertText": {"location": {"index": 1}, "text": "Intro"}}]),
+    );
+    batch(
+        &mut w,
+        &id,
+        json!([{"insertTable": {"rows": 1, "columns": 2, "endOfSegmentLocation": {}}}]),
+    );
+    let table_at = |doc: &Value| {
+        doc["body"]["content"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["table"].is_object())
+            .unwrap()
+            .clone()
+    };
+    let t = table_at(&get(&mut w, &id));
+    let start = t["startIndex"].as_u64().unwrap();
+    let cell = |r: u64, c: u64| json!({"tableStartLocation": {"index": start}, "rowIndex": r, "columnIndex": c});
+    batch(
+        &mut w,
+        &id,
+        json!([
+            {"insertTableRow": {"tableCellLocation": cell(0, 0), "insertBelow": true}},
+            {"insertTableColumn": {"tableCellLocation": cell(0, 1), "insertRight": true}},
+        ]),
+    );
+    let doc = get(&mut w, &id);
+    d.assert_conforms("Document", &doc);
+    let t = table_at(&doc);
+    assert_eq!(t["table"]["rows"], 2);
+    assert_eq!(t["table"]["columns"], 3);
+    assert_eq!(t["endIndex"].as_u64().unwrap(), start + 2 + 2 * (1 + 3 * 2));
+    batch(
+        &mut w,
+        &id,
+        json!([
+            {"deleteTableRow": {"tableCellLocation": cell(1, 0)}},
+            {"deleteTableColumn": {"tableCellLocation": cell(0, 0)}},
+        ]),
+    );
+    let t = table_at(&get(&mut w, &id));
+    assert_eq!(
+        (t["table"]["rows"].clone(), t["table"]["columns"].clone()),
+        (json!(1), json!(2))
+    );
+    assert!(batch_err(
+        &mut w,
+        &id,
+        json!([{"deleteTableRow": {"tableCellLocation": cell(0, 0)}}])
+    )
+    .contains("only row"));
+    assert!(batch_err(
+        &mut w,
+        &id,
+        json!([{"insertTableRow": {"tableCellLocation": {"tableStartLocation": {"index": 1}}}}])
+    )
+    .contains("No table"));
+}
+
+#[test]
 fn named_ranges() {
     let mut w = world();
     let id = new_doc(&mut w, "Template");

@@ -104,6 +104,8 @@ fn request() -> impl Strategy<Value = Value> {
         1 => (0u32..60, 0u32..10).prop_map(|(a, l)| json!({"createNamedRange": {"name": "r", "range": {"startIndex": a, "endIndex": a + l}}})),
         1 => (0u32..60).prop_map(|i| json!({"insertPageBreak": {"location": {"index": i}}})),
         1 => Just(json!({"replaceNamedRangeContent": {"namedRangeName": "r", "text": "NR"}})),
+        1 => (0u64..40, 0u64..3, 0u64..3, any::<bool>(), prop::sample::select(vec!["insertTableRow", "insertTableColumn", "deleteTableRow", "deleteTableColumn"]))
+            .prop_map(|(i, r, c, b, k)| json!({k: {"tableCellLocation": {"tableStartLocation": {"index": i}, "rowIndex": r, "columnIndex": c}, "insertBelow": b, "insertRight": b}})),
     ]
 }
 

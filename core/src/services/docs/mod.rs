@@ -9,6 +9,7 @@ pub mod requests;
 pub mod schema;
 pub mod seed;
 pub mod store;
+pub mod tables;
 
 use crate::rest::{Method, Route};
 

@@ -23,8 +23,6 @@ pub const UNSUPPORTED: &[&str] = &[
     "deletePositionedObject",
     "deleteSuggestion",
     "deleteTab",
-    "deleteTableColumn",
-    "deleteTableRow",
     "insertComment",
     "insertDate",
     "insertDropdown",
@@ -32,8 +30,6 @@ pub const UNSUPPORTED: &[&str] = &[
     "insertPerson",
     "insertRichLink",
     "insertSectionBreak",
-    "insertTableColumn",
-    "insertTableRow",
     "mergeTableCells",
     "pinTableHeaderRows",
     "rejectSuggestion",
@@ -68,6 +64,10 @@ pub const SUPPORTED: &[&str] = &[
     "createFooter",
     "deleteHeader",
     "deleteFooter",
+    "insertTableRow",
+    "insertTableColumn",
+    "deleteTableRow",
+    "deleteTableColumn",
 ];
 
 const NAMED_STYLES: &[&str] = &[
@@ -319,6 +319,9 @@ pub fn apply(
     new_id: IdSource<'_>,
 ) -> Result<Value, String> {
     let r = obj(req, kind)?;
+    if let Some(result) = super::tables::apply(doc, kind, r) {
+        return result;
+    }
     match kind {
         "insertText" => {
             let text = clean(get_str(r, "text")?.ok_or("text is required.")?);
