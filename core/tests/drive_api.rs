@@ -213,6 +213,21 @@ fn invalid_queries_are_400_naming_the_problem() {
         None,
         400,
     );
+    let e = err(
+        &mut w,
+        Method::Get,
+        "/drive/v3/files?fields=files(id,nmae)",
+        None,
+        400,
+    );
+    assert!(e["error"]["message"].as_str().unwrap().contains("nmae"));
+    err(
+        &mut w,
+        Method::Get,
+        "/drive/v3/files?fields=filez",
+        None,
+        400,
+    );
 }
 
 #[test]

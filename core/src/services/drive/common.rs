@@ -29,7 +29,10 @@ pub fn mask(ctx: &Ctx<'_>) -> Result<Option<Mask>, ApiError> {
 /// for more.
 pub fn file_reply(ctx: &Ctx<'_>, full: Value) -> Result<Value, ApiError> {
     Ok(match mask(ctx)? {
-        Some(m) => m.apply(&full),
+        Some(m) => {
+            m.check(super::fields::FILE_FIELDS)?;
+            m.apply(&full)
+        }
         None => json!({
             "kind": full["kind"], "id": full["id"], "name": full["name"], "mimeType": full["mimeType"],
         }),

@@ -59,6 +59,87 @@ impl Mask {
     }
 }
 
+/// Every field of Drive's File resource (discovery document, v3).
+pub const FILE_FIELDS: &[&str] = &[
+    "appProperties",
+    "capabilities",
+    "clientEncryptionDetails",
+    "contentHints",
+    "contentRestrictions",
+    "copyRequiresWriterPermission",
+    "createdTime",
+    "description",
+    "downloadRestrictions",
+    "driveId",
+    "explicitlyTrashed",
+    "exportLinks",
+    "fileExtension",
+    "folderColorRgb",
+    "fullFileExtension",
+    "hasAugmentedPermissions",
+    "hasThumbnail",
+    "headRevisionId",
+    "iconLink",
+    "id",
+    "imageMediaMetadata",
+    "inheritedPermissionsDisabled",
+    "isAppAuthorized",
+    "kind",
+    "labelInfo",
+    "lastModifyingUser",
+    "linkShareMetadata",
+    "md5Checksum",
+    "mimeType",
+    "modifiedByMe",
+    "modifiedByMeTime",
+    "modifiedTime",
+    "name",
+    "originalFilename",
+    "ownedByMe",
+    "owners",
+    "parents",
+    "permissionIds",
+    "permissions",
+    "properties",
+    "quotaBytesUsed",
+    "resourceKey",
+    "sha1Checksum",
+    "sha256Checksum",
+    "shared",
+    "sharedWithMeTime",
+    "sharingUser",
+    "shortcutDetails",
+    "size",
+    "spaces",
+    "starred",
+    "teamDriveId",
+    "thumbnailLink",
+    "thumbnailVersion",
+    "trashed",
+    "trashedTime",
+    "trashingUser",
+    "version",
+    "videoMediaMetadata",
+    "viewedByMe",
+    "viewedByMeTime",
+    "viewersCanCopyContent",
+    "webContentLink",
+    "webViewLink",
+    "writersCanShare",
+];
+
+impl Mask {
+    /// Rejects names that are not fields of the resource (Google: "Invalid field selection").
+    pub fn check(&self, allowed: &[&str]) -> Result<(), ApiError> {
+        for name in self.children.keys() {
+            if !allowed.contains(&name.as_str()) {
+                return Err(invalid(name));
+            }
+        }
+        Ok(())
+    }
+}
+
 fn invalid(text: &str) -> ApiError {
     ApiError::new(
         400,

@@ -201,6 +201,12 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         .map(|f| file_json(&store, f, user))
         .collect();
     let mask = common::mask(ctx)?;
+    if let Some(m) = &mask {
+        m.check(&["kind", "nextPageToken", "incompleteSearch", "files"])?;
+        if let Some(Some(files)) = m.child("files") {
+            files.check(super::fields::FILE_FIELDS)?;
+        }
+    }
     let files: Vec<Value> = match mask.as_ref().map(|m| m.child("files")) {
         None => page
             .iter()
