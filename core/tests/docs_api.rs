@@ -677,3 +677,39 @@ fn drive_permissions_govern_docs() {
         400,
     );
 }
+
+#[test]
+fn uploads_convert_to_docs_and_copies_keep_structure() {
+    let mut w = world();
+    let body = format!(
+        "--xx\r\nContent-Type: application/json\r\n\r\n{}\r\n--xx\r\nContent-Type: text/plain\r\n\r\nFirst line\nSecond line\r\n--xx--",
+        json!({"name": "Imported", "mimeType": "application/vnd.google-apps.document"})
+    );
+    let up = w.handle(
+        &Request::new(Method::Post, "/upload/drive/v3/files?uploadType=multipart")
+            .with_raw_body(body),
+    );
+    assert_eq!(up.status, 200, "{}", up.body);
+    let id = up.body["id"].as_str().unwrap().to_string();
+    let doc = get(&mut w, &id);
+    assert_eq!(text_of(&doc), "First line\nSecond line\n");
+    assert_eq!(doc["title"], "Imported");
+    let prd = drive_id(&mut w, "PRD: Offline Mode");
+    let copy = ok(
+        &mut w,
+        Method::Post,
+        &format!("/drive/v3/files/{prd}/copy"),
+        Some(json!({"name": "PRD copy"})),
+    );
+    let cid = copy["id"].as_str().unwrap().to_string();
+    let (a, b) = (get(&mut w, &prd), get(&mut w, &cid));
+    assert_eq!(a["body"], b["body"]);
+    assert_eq!(b["title"], "PRD copy");
+    // Editing the copy leaves the original alone.
+    batch(
+        &mut w,
+        &cid,
+        json!([{"insertText": {"location": {"index": 1}, "text": "DRAFT "}}]),
+    );
+    assert_ne!(get(&mut w, &cid)["body"], get(&mut w, &prd)["body"]);
+}
