@@ -18,15 +18,21 @@ use crate::services::docs;
 use crate::world::clock::ids;
 use crate::world::users::User;
 
+/// The caller's "My Drive" folder (`files.get('root')`).
 fn root_folder(user: &User) -> Value {
-    json!({"kind": "drive#file", "id": root_id(&user.id), "name": "My Drive", "mimeType": FOLDER})
+    json!({
+        "kind": "drive#file", "id": root_id(&user.id), "name": "My Drive", "mimeType": FOLDER,
+        "ownedByMe": true, "trashed": false, "starred": false, "shared": false, "spaces": ["drive"],
+        "capabilities": {"canAddChildren": true, "canListChildren": true, "canEdit": true,
+            "canShare": false, "canTrash": false, "canDelete": false, "canRename": false},
+    })
 }
 
 /// GET /drive/v3/files/{fileId}
 pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let id = ctx.param("fileId").to_string();
     if parent_ref(ctx.user, &id).is_none() {
-        return Ok(Reply::ok(root_folder(ctx.user)));
+        return Ok(Reply::ok(file_reply(ctx, root_folder(ctx.user))?));
     }
     let store = common::store(ctx)?;
     let f = require(&store, &id, ctx.user, READER)?;
@@ -149,10 +155,11 @@ fn create_file(ctx: &Ctx<'_>, meta: Meta, media: Media) -> Result<FileRow, ApiEr
         viewed_by_me_time: Some(now),
         version: 1,
         head_revision_id: None,
-        content: if is_native(&mime) && mime != DOCUMENT {
-            content.clone()
-        } else if is_native(&mime) {
+        // Docs keep their text in docs_documents; folders have none.
+        content: if mime == DOCUMENT || mime == FOLDER {
             None
+        } else if is_native(&mime) {
+            content.clone()
         } else {
             Some(content.clone().unwrap_or_default())
         },
