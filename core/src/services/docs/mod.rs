@@ -4,6 +4,7 @@
 
 pub mod body;
 pub mod documents;
+pub mod needles;
 pub mod render;
 pub mod requests;
 pub mod schema;

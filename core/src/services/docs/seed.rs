@@ -116,14 +116,21 @@ pub fn seed(conn: &Connection, _rng: &mut ChaCha8Rng, _scale: Scale) -> Result<(
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (i, (id, markup)) in docs.iter().enumerate() {
-        let doc = from_markup(markup, &format!("s{i}x"));
-        store::save(conn, id, &doc).map_err(|e| Error::Invalid(e.message))?;
-        let text = store::plain_text(&doc);
-        conn.execute("UPDATE drive_files SET content = NULL WHERE id = ?1", [id])?;
-        conn.execute(
-            "UPDATE drive_revisions SET content = ?2, size = ?3 WHERE file_id = ?1",
-            params![id, text, text.len() as i64],
-        )?;
+        convert(conn, id, markup, &format!("s{i}x"))?;
     }
+    Ok(())
+}
+
+/// Turns the markup content of Doc `id` into its body; the Drive row keeps no content and the
+/// Doc's revisions hold its plain text.
+pub fn convert(conn: &Connection, id: &str, markup: &str, prefix: &str) -> Result<()> {
+    let doc = from_markup(markup, prefix);
+    store::save(conn, id, &doc).map_err(|e| Error::Invalid(e.message))?;
+    let text = store::plain_text(&doc);
+    conn.execute("UPDATE drive_files SET content = NULL WHERE id = ?1", [id])?;
+    conn.execute(
+        "UPDATE drive_revisions SET content = ?2, size = ?3 WHERE file_id = ?1",
+        params![id, text, text.len() as i64],
+    )?;
     Ok(())
 }

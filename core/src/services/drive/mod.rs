@@ -10,6 +10,7 @@ pub mod files;
 pub mod list;
 pub mod meta;
 pub mod model;
+pub mod needles;
 pub mod permissions;
 pub mod query;
 pub mod render;

@@ -17,7 +17,7 @@ use crate::seed::Scale;
 use crate::world::clock::{self, ids};
 use crate::world::users;
 
-fn share(conn: &Connection, file_id: &str, s: &Share) -> Result<()> {
+pub(crate) fn share(conn: &Connection, file_id: &str, s: &Share) -> Result<()> {
     let perm = match *s {
         Share::User(email, role) => PermRow {
             file_id: file_id.into(),
@@ -64,26 +64,33 @@ fn share(conn: &Connection, file_id: &str, s: &Share) -> Result<()> {
     Ok(())
 }
 
-struct NewFile<'a> {
-    name: String,
-    mime: &'a str,
-    parent: Option<String>,
-    owner: &'a str,
-    created_days_ago: i64,
-    modified_days_ago: i64,
-    starred: bool,
-    fixed: bool,
-    trashed: bool,
-    description: Option<&'a str>,
-    content: String,
+/// A file to add to a seeded world (also used by task needles).
+pub(crate) struct NewFile<'a> {
+    /// A fixed id (task needles); `None` draws one.
+    pub id: Option<String>,
+    pub name: String,
+    pub mime: &'a str,
+    pub parent: Option<String>,
+    pub owner: &'a str,
+    pub created_days_ago: i64,
+    pub modified_days_ago: i64,
+    /// Who has starred it.
+    pub starred_by: Option<&'a str>,
+    pub trashed: bool,
+    pub description: Option<&'a str>,
+    pub content: String,
 }
 
-fn add(conn: &Connection, f: NewFile<'_>) -> Result<String> {
+/// Adds a file with one revision (Docs keep their markup as content until converted).
+pub(crate) fn add(conn: &Connection, f: NewFile<'_>) -> Result<String> {
     let now = clock::now(conn)?;
     let at = |days: i64, minutes: i64| {
         clock::rfc3339(now - Duration::days(days) - Duration::minutes(minutes))
     };
-    let id = format!("1{}", ids::token(conn, 32)?);
+    let id = match f.id {
+        Some(id) => id,
+        None => format!("1{}", ids::token(conn, 32)?),
+    };
     let created = at(f.created_days_ago, 37);
     let modified = at(f.modified_days_ago, 11);
     let folder = f.mime == super::model::FOLDER;
@@ -121,9 +128,7 @@ fn add(conn: &Connection, f: NewFile<'_>) -> Result<String> {
     };
     // insert_file leaves Docs content out; the Docs seeder needs the markup, so store it here.
     insert_file(conn, &row)?;
-    if f.starred {
-        // Fixed items are starred by Alex (the primary user); filler by its owner.
-        let who = if f.fixed { "user_alex" } else { f.owner };
+    if let Some(who) = f.starred_by {
         set_user_state(conn, &id, who, Some(true), None)?;
     }
     if f.mime == super::model::DOCUMENT {
@@ -163,14 +168,15 @@ pub fn seed(conn: &Connection, rng: &mut ChaCha8Rng, scale: Scale) -> Result<()>
         let id = add(
             conn,
             NewFile {
+                id: None,
                 name: item.name.into(),
                 mime: item.mime,
                 parent,
                 owner: item.owner,
                 created_days_ago: item.days_ago + rng.random_range(0..30),
                 modified_days_ago: modified,
-                starred: item.starred,
-                fixed: true,
+                // Fixed items are starred by Alex (the primary user).
+                starred_by: item.starred.then_some("user_alex"),
                 trashed: item.trashed,
                 description: item.description,
                 content: item.content.into(),
@@ -204,14 +210,14 @@ pub fn seed(conn: &Connection, rng: &mut ChaCha8Rng, scale: Scale) -> Result<()>
         add(
             conn,
             NewFile {
+                id: None,
                 name: name.replace("{n}", &number),
                 mime,
                 parent,
                 owner,
                 created_days_ago: age + rng.random_range(0..20),
                 modified_days_ago: age,
-                starred: rng.random_bool(0.05),
-                fixed: false,
+                starred_by: rng.random_bool(0.05).then_some(owner),
                 trashed: rng.random_bool(0.04),
                 description: None,
                 content: content.replace("{n}", &number),
