@@ -16,6 +16,14 @@ pub struct TaskWorld {
     pub needles: Needles,
 }
 
+fn as_refs(rows: Result<Vec<(String, String)>, String>) -> Result<Vec<NeedleRef>, String> {
+    rows.map(|rows| {
+        rows.into_iter()
+            .map(|(collection, key)| NeedleRef { collection, key })
+            .collect()
+    })
+}
+
 /// Inserts one needle through its app's needle module and returns the rows it created.
 fn insert_needle(world: &mut World, user: &str, needle: &Needle) -> Result<Vec<NeedleRef>, String> {
     let conn = world.conn();
@@ -27,23 +35,21 @@ fn insert_needle(world: &mut World, user: &str, needle: &Needle) -> Result<Vec<N
             needle.kind
         )
     };
+    let (kind, data) = (needle.kind.as_str(), &needle.data);
     match needle.app {
-        App::Gmail => crate::services::gmail::needles::insert(conn, &needle.kind, &needle.data)
-            .map_err(context),
-        App::Calendar => {
-            crate::services::calendar::needles::insert(conn, user, &needle.kind, &needle.data)
-                .map(|rows| {
-                    rows.into_iter()
-                        .map(|(collection, key)| NeedleRef { collection, key })
-                        .collect()
-                })
-                .map_err(context)
-        }
-        other => Err(context(format!(
-            "{} needles are not supported yet",
-            other.name()
-        ))),
+        App::Gmail => crate::services::gmail::needles::insert(conn, kind, data),
+        App::Calendar => as_refs(crate::services::calendar::needles::insert(
+            conn, user, kind, data,
+        )),
+        App::Drive => as_refs(crate::services::drive::needles::insert(
+            conn, user, kind, data,
+        )),
+        App::Docs => as_refs(crate::services::docs::needles::insert(
+            conn, user, kind, data,
+        )),
+        other => Err(format!("{} needles are not supported yet", other.name())),
     }
+    .map_err(context)
 }
 
 /// Builds the initial world of `task`: seeded filler, then the needles; the action log starts empty.

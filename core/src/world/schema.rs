@@ -83,6 +83,8 @@ pub const BOOKKEEPING_TABLES: &[&str] = &[
     // Gmail's history counter and change records: every mutation appends to them
     "gmail_mailboxes",
     "gmail_history",
+    // Drive's change feed: every file mutation appends to it
+    "drive_changes",
 ];
 
 /// Reads `PRAGMA user_version`.
