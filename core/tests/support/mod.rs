@@ -47,6 +47,21 @@ pub fn call(world: &mut World, method: Method, path: &str, body: Option<Value>) 
     world.handle(&req)
 }
 
+/// Sends a request acting as `user` (id or email) and returns the response.
+pub fn as_user(
+    world: &mut World,
+    user: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Response {
+    let mut req = Request::new(method, path).as_user(user);
+    if let Some(b) = body {
+        req = req.with_body(b);
+    }
+    world.handle(&req)
+}
+
 /// Sends a request that must succeed (2xx) and returns its body.
 pub fn ok(world: &mut World, method: Method, path: &str, body: Option<Value>) -> Value {
     let resp = call(world, method, path, body);
