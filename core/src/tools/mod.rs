@@ -11,6 +11,7 @@
 
 mod args;
 mod calendar;
+mod drive;
 mod gmail;
 mod rest;
 
@@ -205,6 +206,7 @@ pub(crate) fn enc(s: &str) -> String {
 fn all_tools() -> Vec<Tool> {
     let mut v = gmail::tools();
     v.extend(calendar::tools());
+    v.extend(drive::tools());
     v
 }
 
