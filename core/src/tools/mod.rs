@@ -10,6 +10,7 @@
 //! message in the tool result — never a panic, never a lost world.
 
 mod args;
+mod auth;
 mod calendar;
 mod drive;
 mod gmail;
@@ -207,6 +208,7 @@ fn all_tools() -> Vec<Tool> {
     let mut v = gmail::tools();
     v.extend(calendar::tools());
     v.extend(drive::tools());
+    v.extend(auth::tools());
     v
 }
 
