@@ -12,6 +12,7 @@
 mod args;
 mod auth;
 mod calendar;
+mod docs;
 mod drive;
 mod gmail;
 mod rest;
@@ -208,6 +209,7 @@ fn all_tools() -> Vec<Tool> {
     let mut v = gmail::tools();
     v.extend(calendar::tools());
     v.extend(drive::tools());
+    v.extend(docs::tools());
     v.extend(auth::tools());
     v
 }
