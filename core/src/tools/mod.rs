@@ -16,6 +16,7 @@ mod docs;
 mod drive;
 mod gmail;
 mod rest;
+mod slack;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -210,6 +211,7 @@ fn all_tools() -> Vec<Tool> {
     v.extend(calendar::tools());
     v.extend(drive::tools());
     v.extend(docs::tools());
+    v.extend(slack::tools());
     v.extend(auth::tools());
     v
 }
