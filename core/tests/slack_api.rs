@@ -1015,3 +1015,55 @@ fn large_scale_seeds_thousands_of_messages() {
     );
     assert!(body["messages"]["total"].as_u64().unwrap() > 5);
 }
+
+#[test]
+fn opening_a_group_dm_by_id_conforms_and_public_channels_are_refused() {
+    let mut w = support::world();
+    let dump = w.state_dump().unwrap();
+    let mpim = dump.collections["slack_channels"]
+        .rows
+        .values()
+        .find(|r| r["kind"] == "mpim" && r["id"].as_str().is_some())
+        .expect("the seed has a group DM");
+    let id = mpim["id"].as_str().unwrap().to_string();
+    let members: Vec<String> = dump.collections["slack_members"]
+        .rows
+        .values()
+        .filter(|m| m["channel_id"] == id.as_str())
+        .filter_map(|m| m["user_id"].as_str().map(str::to_string))
+        .collect();
+    let member_user = dump.collections["slack_users"]
+        .rows
+        .values()
+        .find(|u| members.iter().any(|m| u["id"] == m.as_str()) && u["directory_id"].is_string())
+        .and_then(|u| u["directory_id"].as_str())
+        .unwrap()
+        .to_string();
+    let body = slack_support::slack_as(
+        &mut w,
+        "conversations.open",
+        serde_json::json!({"channel": id}),
+        None,
+        Some(&member_user),
+    );
+    assert_eq!(body["ok"], true, "{body}");
+    slack_support::conforms("conversations.open", &body);
+    let general = dump.collections["slack_channels"]
+        .rows
+        .values()
+        .find(|r| r["name"] == "general")
+        .and_then(|r| r["id"].as_str())
+        .unwrap()
+        .to_string();
+    let body = slack_support::slack_as(
+        &mut w,
+        "conversations.open",
+        serde_json::json!({"channel": general}),
+        None,
+        Some(&member_user),
+    );
+    assert_eq!(
+        body["error"], "method_not_supported_for_channel_type",
+        "{body}"
+    );
+}
