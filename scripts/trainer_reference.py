@@ -189,6 +189,27 @@ def bench(threads, seq, batch_size, steps):
                           torch_step_ms=dt * 1e3, torch=torch.__version__)))
 
 
+def quant_blocks():
+    """Random blocks of each GGML type and the `gguf` package's dequantization of them."""
+    import numpy as np
+    from gguf import GGMLQuantizationType as T, quants
+    rng = np.random.default_rng(5)
+    # (type, block bytes, byte offsets of f16 scale fields)
+    specs = {"q4_0": (T.Q4_0, 18, [0]), "q4_1": (T.Q4_1, 20, [0, 2]), "q8_0": (T.Q8_0, 34, [0]),
+             "q4_k": (T.Q4_K, 144, [0, 2]), "q6_k": (T.Q6_K, 210, [208])}
+    tensors = {}
+    for name, (qtype, size, halves) in specs.items():
+        blocks = rng.integers(0, 256, size=(4, size), dtype=np.uint8)
+        for off in halves:  # finite, moderate scales
+            scales = rng.uniform(-0.1, 0.1, size=4).astype(np.float16)
+            blocks[:, off:off + 2] = scales.view(np.uint8).reshape(4, 2)
+        ref = quants.dequantize(blocks.reshape(-1), qtype).astype(np.float32).reshape(-1)
+        tensors[name + ".bytes"] = torch.from_numpy(blocks.reshape(-1).copy())
+        tensors[name + ".values"] = torch.from_numpy(ref.copy())
+    save_file(tensors, FIXTURES / "quant_blocks.safetensors")
+    print("quant blocks written")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--peft-check", action="store_true")
@@ -208,6 +229,7 @@ def main():
     else:
         for i, f in enumerate(families):
             generate(f, 100 + i)
+        quant_blocks()
 
 
 if __name__ == "__main__":

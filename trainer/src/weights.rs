@@ -66,6 +66,7 @@ pub fn parse_safetensors(bytes: &[u8]) -> Result<TensorMap, String> {
                     i64::from_le_bytes(b) as f32
                 })
                 .collect(),
+            Dtype::U8 => raw.iter().map(|&b| b as f32).collect(),
             Dtype::I32 => raw
                 .chunks_exact(4)
                 .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f32)

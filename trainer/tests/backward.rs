@@ -4,10 +4,12 @@
 use std::path::Path;
 
 use env0_trainer::export::{load_peft_adapter, merge_into};
-use env0_trainer::{Batch, CpuBackend, Dropout, LossReduction, LoraWeights, Model};
+use env0_trainer::{Batch, CpuBackend, Dropout, LoraWeights, LossReduction, Model};
 
 fn fixture(family: &str) -> (Model, LoraWeights, Batch) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(family);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(family);
     let model = Model::from_hf_dir(&dir.join("model")).expect("model");
     let lora = load_peft_adapter(&dir.join("adapter_init"), &model.config).expect("adapter");
     // A shorter batch than the reference one: 2 sequences of 10 tokens, some unmasked.
@@ -24,7 +26,13 @@ fn fixture(family: &str) -> (Model, LoraWeights, Batch) {
     (model, lora, batch)
 }
 
-fn loss_of(m: &Model, lora: &LoraWeights, b: &Batch, red: LossReduction, drop: Option<Dropout>) -> f64 {
+fn loss_of(
+    m: &Model,
+    lora: &LoraWeights,
+    b: &Batch,
+    red: LossReduction,
+    drop: Option<Dropout>,
+) -> f64 {
     let be = CpuBackend::new(1);
     let mut scratch = lora.zeros_like();
     m.loss_and_grad(&be, lora, b, red, drop, 1.0, &mut scratch)
@@ -56,7 +64,8 @@ fn finite_differences(family: &str, red: LossReduction, drop: Option<Dropout>) {
         plus.tensors_mut().nth(ti).expect("tensor")[i] += h;
         let mut minus = lora.clone();
         minus.tensors_mut().nth(ti).expect("tensor")[i] -= h;
-        let fd = (loss_of(&model, &plus, &batch, red, drop) - loss_of(&model, &minus, &batch, red, drop))
+        let fd = (loss_of(&model, &plus, &batch, red, drop)
+            - loss_of(&model, &minus, &batch, red, drop))
             / (2.0 * h as f64);
         let err = (fd - g as f64).abs();
         assert!(
