@@ -171,6 +171,18 @@ pub fn train(cfg: &TrainConfig) -> Result<TrainSummary> {
             "the checkpoint's LoRA config differs from this run's".into(),
         ));
     }
+    // Rows past the checkpoint belong to steps that are about to be redone.
+    let metrics_path = out.join("metrics.jsonl");
+    if metrics_path.exists() {
+        let kept: String = read_metrics(&metrics_path)
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| r.step <= start)
+            .filter_map(|r| serde_json::to_string(r).ok())
+            .map(|l| l + "\n")
+            .collect();
+        write_atomic(&metrics_path, kept.as_bytes())?;
+    }
     let mut metrics = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
