@@ -22,7 +22,7 @@ enum Command {
     /// Seed, inspect, call, snapshot, restore and diff worlds.
     World(world::WorldArgs),
     /// LoRA SFT of a Llama / Qwen2 / Qwen3 model on the CPU (resumes from the output directory).
-    Train(train::TrainArgs),
+    Train(Box<train::TrainArgs>),
     /// Merge a PEFT LoRA adapter into its base: merged safetensors with the base's names.
     Merge(train::MergeArgs),
 }
@@ -31,7 +31,7 @@ fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::World(args) => world::run(args),
-        Command::Train(args) => train::run_train(args),
+        Command::Train(args) => train::run_train(*args),
         Command::Merge(args) => train::run_merge(args),
     };
     match result {

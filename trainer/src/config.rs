@@ -128,10 +128,10 @@ impl ModelConfig {
                 return Err(format!("{k} = {x} is out of range"));
             }
         }
-        if self.num_heads % self.num_kv_heads != 0 {
+        if !self.num_heads.is_multiple_of(self.num_kv_heads) {
             return Err("num_heads must be a multiple of num_kv_heads".into());
         }
-        if self.head_dim % 2 != 0 {
+        if !self.head_dim.is_multiple_of(2) {
             return Err("head_dim must be even (RoPE)".into());
         }
         Ok(())

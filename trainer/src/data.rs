@@ -94,12 +94,7 @@ pub fn collate(examples: &[&Example], pad_id: u32) -> Batch {
 
 /// Micro-batch number `index` of a seeded epoch-wise shuffle: a pure function of
 /// (seed, index), so a resumed run sees exactly the batches the first run would have.
-pub fn micro_batch<'a>(
-    data: &'a [Example],
-    batch_size: usize,
-    seed: u64,
-    index: u64,
-) -> Vec<&'a Example> {
+pub fn micro_batch(data: &[Example], batch_size: usize, seed: u64, index: u64) -> Vec<&Example> {
     let n = data.len();
     let per_epoch = n.div_ceil(batch_size).max(1) as u64;
     let epoch = index / per_epoch;

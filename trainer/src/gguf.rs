@@ -106,9 +106,8 @@ impl Cursor<'_> {
         let n = self.len()?;
         let mut strings = Vec::new();
         for _ in 0..n {
-            match self.value_no_nest(elem)? {
-                Meta::Str(s) => strings.push(s),
-                _ => {}
+            if let Meta::Str(s) = self.value_no_nest(elem)? {
+                strings.push(s);
             }
         }
         Ok(Meta::Array(n, strings))
@@ -405,7 +404,11 @@ fn permute_rows(
     heads: usize,
     to_gguf: bool,
 ) -> Result<Vec<f32>, String> {
-    if heads == 0 || rows % heads != 0 || (rows / heads) % 2 != 0 || data.len() % rows.max(1) != 0 {
+    if heads == 0
+        || !rows.is_multiple_of(heads)
+        || !(rows / heads).is_multiple_of(2)
+        || !data.len().is_multiple_of(rows.max(1))
+    {
         return Err(format!("cannot split {rows} rows into {heads} RoPE heads"));
     }
     let cols = data.len() / rows;

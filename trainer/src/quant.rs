@@ -47,7 +47,7 @@ impl GgmlType {
     /// Bytes needed for `n` elements, or None when `n` is not a whole number of blocks.
     pub fn bytes_for(self, n: usize) -> Option<usize> {
         let (be, bb) = self.block();
-        (n % be == 0).then(|| n / be * bb)
+        n.is_multiple_of(be).then(|| n / be * bb)
     }
 }
 
