@@ -17,7 +17,6 @@ fn step(c: &mut Criterion) {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(2);
-    let _ = env0_trainer::set_threads(threads);
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../trainer/tests/fixtures/qwen3/model");
     let model = Model::from_hf_dir(&dir).expect("fixture model");
     let (b, t) = (4usize, 128usize);
@@ -46,24 +45,31 @@ fn step(c: &mut Criterion) {
     );
     let mut grads = lora.zeros_like();
     let be = CpuBackend::new(threads);
+    // Run the step on a pool worker, as `env0 train` does.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("pool");
     c.bench_function(
         &format!("trainer/lora_step_qwen3_tiny_b{b}_t{t}_threads{threads}"),
         |bench| {
             bench.iter(|| {
-                grads.fill(0.0);
-                let out = model
-                    .loss_and_grad(
-                        &be,
-                        &lora,
-                        &batch,
-                        LossReduction::TokenMean,
-                        None,
-                        1.0,
-                        &mut grads,
-                    )
-                    .expect("step");
-                opt.step(&mut lora, &grads, 1e-3);
-                black_box(out.loss)
+                pool.install(|| {
+                    grads.fill(0.0);
+                    let out = model
+                        .loss_and_grad(
+                            &be,
+                            &lora,
+                            &batch,
+                            LossReduction::TokenMean,
+                            None,
+                            1.0,
+                            &mut grads,
+                        )
+                        .expect("step");
+                    opt.step(&mut lora, &grads, 1e-3);
+                    black_box(out.loss)
+                })
             })
         },
     );

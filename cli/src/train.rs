@@ -71,6 +71,9 @@ pub struct TrainArgs {
     /// Stop after this many steps of this invocation (resume later).
     #[arg(long)]
     stop_after: Option<u64>,
+    /// Keep every layer's activations instead of recomputing them in the backward pass.
+    #[arg(long)]
+    no_recompute: bool,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -131,6 +134,9 @@ fn config_from(args: TrainArgs) -> Result<TrainConfig> {
             other => bail!("unknown loss reduction {other}"),
         };
     }
+    if args.no_recompute {
+        c.recompute = false;
+    }
     if args.quiet {
         c.progress = false;
     }
@@ -142,10 +148,6 @@ fn config_from(args: TrainArgs) -> Result<TrainConfig> {
 
 pub fn run_train(args: TrainArgs) -> Result<i32> {
     let cfg = config_from(args)?;
-    if cfg.threads > 0 {
-        // gemm and the row-wise ops share rayon's global pool.
-        let _ = rayon_threads(cfg.threads);
-    }
     let s = train(&cfg)?;
     println!(
         "{} steps (now at {}), last loss {:.4}{}, {:.0} tokens/s",
@@ -161,10 +163,6 @@ pub fn run_train(args: TrainArgs) -> Result<i32> {
         println!("adapter: {}", s.adapter_dir.display());
     }
     Ok(0)
-}
-
-fn rayon_threads(n: usize) -> Result<()> {
-    env0_trainer::set_threads(n).map_err(|e| anyhow::anyhow!(e))
 }
 
 pub fn run_merge(args: MergeArgs) -> Result<i32> {

@@ -42,6 +42,9 @@ pub struct Model {
     pub norm: Vec<f32>,
     /// `[vocab, hidden]`; None when tied to the embeddings.
     pub lm_head: Option<Vec<f32>>,
+    /// Recompute each layer's activations in the backward pass from its saved input (one
+    /// layer's activations alive at a time; ~30 % more compute). Off: keep every layer's.
+    pub recompute: bool,
 }
 
 /// How the masked token losses are averaged.
@@ -324,6 +327,7 @@ impl Model {
             layers,
             norm,
             lm_head,
+            recompute: true,
         })
     }
 
@@ -467,12 +471,21 @@ impl Model {
         let positions = positions(batch);
         // Forward, keeping only each layer's input.
         let mut inputs = Vec::with_capacity(self.layers.len() + 1);
+        let mut kept = Vec::new();
         inputs.push(self.embed_rows(&batch.ids));
         for l in 0..self.layers.len() {
-            let next = self
-                .layer_forward(be, l, &inputs[l], batch, &rope, &positions, &ctx, false)
-                .0;
+            let (next, acts) = self.layer_forward(
+                be,
+                l,
+                &inputs[l],
+                batch,
+                &rope,
+                &positions,
+                &ctx,
+                !self.recompute,
+            );
             inputs.push(next);
+            kept.push(acts);
         }
         let last = inputs.pop().unwrap_or_default();
         let (inv_f, mut logits, hn) = self.head_full(be, &last, n);
@@ -495,9 +508,13 @@ impl Model {
         ops::rmsnorm_backward(&last, &self.norm, &inv_f, c.hidden_size, &dh, &mut dx);
         for l in (0..self.layers.len()).rev() {
             let x = &inputs[l];
-            let acts = self
-                .layer_forward(be, l, x, batch, &rope, &positions, &ctx, true)
-                .1;
+            let acts = match kept.pop().flatten() {
+                Some(a) => Some(a),
+                None => {
+                    self.layer_forward(be, l, x, batch, &rope, &positions, &ctx, true)
+                        .1
+                }
+            };
             let Some(acts) = acts else {
                 return Err(TrainerError::Data("internal: activations not kept".into()));
             };

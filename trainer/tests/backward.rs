@@ -94,6 +94,38 @@ fn backward_matches_finite_differences_llama() {
 }
 
 #[test]
+fn keeping_activations_gives_the_same_gradients_as_recomputing() {
+    let (mut model, lora, batch) = fixture("qwen3");
+    let be = CpuBackend::new(1);
+    let mut g1 = lora.zeros_like();
+    model
+        .loss_and_grad(
+            &be,
+            &lora,
+            &batch,
+            LossReduction::TokenMean,
+            None,
+            1.0,
+            &mut g1,
+        )
+        .expect("grad");
+    model.recompute = false;
+    let mut g2 = lora.zeros_like();
+    model
+        .loss_and_grad(
+            &be,
+            &lora,
+            &batch,
+            LossReduction::TokenMean,
+            None,
+            1.0,
+            &mut g2,
+        )
+        .expect("grad");
+    assert_eq!(g1, g2);
+}
+
+#[test]
 fn merged_weights_equal_base_plus_adapter() {
     let (model, lora, batch) = fixture("qwen2");
     let be = CpuBackend::new(1);
