@@ -1,6 +1,7 @@
 //! `env0`: the command line of env0. Today: worlds (`env0 world …`); tasks, eval, data and
 //! training verbs join as they are built.
 
+mod train;
 mod world;
 
 use clap::{Parser, Subcommand};
@@ -20,12 +21,18 @@ struct Cli {
 enum Command {
     /// Seed, inspect, call, snapshot, restore and diff worlds.
     World(world::WorldArgs),
+    /// LoRA SFT of a Llama / Qwen2 / Qwen3 model on the CPU (resumes from the output directory).
+    Train(Box<train::TrainArgs>),
+    /// Merge a PEFT LoRA adapter into its base: merged safetensors with the base's names.
+    Merge(train::MergeArgs),
 }
 
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::World(args) => world::run(args),
+        Command::Train(args) => train::run_train(*args),
+        Command::Merge(args) => train::run_merge(args),
     };
     match result {
         Ok(code) => std::process::exit(code),
