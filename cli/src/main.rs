@@ -1,6 +1,8 @@
-//! `env0`: the command line of env0. Today: worlds (`env0 world …`); tasks, eval, data and
+//! `env0`: the command line of env0. Today: worlds (`env0 world …`) and
+//! task sets (`env0 tasks …`); eval, data and
 //! training verbs join as they are built.
 
+mod tasks;
 mod world;
 
 use clap::{Parser, Subcommand};
@@ -20,12 +22,15 @@ struct Cli {
 enum Command {
     /// Seed, inspect, call, snapshot, restore and diff worlds.
     World(world::WorldArgs),
+    /// Generate, list, show and prove the tasks-lite task set.
+    Tasks(tasks::TasksArgs),
 }
 
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::World(args) => world::run(args),
+        Command::Tasks(args) => tasks::run(args),
     };
     match result {
         Ok(code) => std::process::exit(code),
