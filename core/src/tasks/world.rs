@@ -50,6 +50,9 @@ fn insert_needle(world: &mut World, user: &str, needle: &Needle) -> Result<Vec<N
         App::Docs => as_refs(crate::services::docs::needles::insert(
             conn, user, kind, data,
         )),
+        App::Auth => as_refs(crate::services::auth::needles::insert(
+            conn, user, kind, data,
+        )),
         other => Err(format!("{} needles are not supported yet", other.name())),
     }
     .map_err(context)
