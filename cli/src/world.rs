@@ -71,6 +71,10 @@ enum WorldCommand {
         /// Acting user (id or email). Default: the primary user (alex@nexusai.com).
         #[arg(long, short = 'u')]
         user: Option<String>,
+        /// Bearer token (as in `Authorization: Bearer …`): Slack `xoxp-`/`xoxb-` tokens, or OAuth
+        /// access tokens from the identity service.
+        #[arg(long, short = 't')]
+        token: Option<String>,
         /// Do not write a mutated world back to --world.
         #[arg(long)]
         dry_run: bool,
@@ -134,8 +138,19 @@ pub fn run(args: WorldArgs) -> Result<i32> {
             body,
             source,
             user,
+            token,
             dry_run,
-        } => return call(method, path, body, source, user, dry_run),
+        } => {
+            return call(CallArgs {
+                method,
+                path,
+                body,
+                source,
+                user,
+                token,
+                dry_run,
+            })
+        }
         WorldCommand::State { source, collection } => {
             let dump = open(&source)?.state_dump()?;
             let mut value = dump.to_json();
@@ -261,14 +276,26 @@ fn read_body(body: Option<String>) -> Result<Option<String>> {
     })
 }
 
-fn call(
+struct CallArgs {
     method: String,
     path: String,
     body: Option<String>,
     source: WorldSource,
     user: Option<String>,
+    token: Option<String>,
     dry_run: bool,
-) -> Result<i32> {
+}
+
+fn call(args: CallArgs) -> Result<i32> {
+    let CallArgs {
+        method,
+        path,
+        body,
+        source,
+        user,
+        token,
+        dry_run,
+    } = args;
     let method: Method = method.parse().map_err(anyhow::Error::msg)?;
     if !path.starts_with('/') {
         bail!("the path must start with '/', e.g. /gmail/v1/users/me/profile");
@@ -279,7 +306,7 @@ fn call(
         path,
         user,
         body: read_body(body)?,
-        token: None,
+        token,
     };
     let response = world.handle(&request);
     eprintln!("HTTP {}", response.status);

@@ -4,24 +4,16 @@
 
 mod support;
 
-use env0_core::rest::{Method, Request};
+use env0_core::rest::Method;
 use env0_core::seed::Scale;
-use env0_core::{Response, World};
+use env0_core::World;
 use serde_json::{json, Value};
-use support::{err, ok, world, world_with};
+use support::{as_user, err, ok, world, world_with};
 
 const LIST: &str = "/calendar/v3/users/me/calendarList";
 
 fn enc(id: &str) -> String {
     id.replace('@', "%40").replace('#', "%23")
-}
-
-fn as_user(w: &mut World, user: &str, method: Method, path: &str, body: Option<Value>) -> Response {
-    let mut req = Request::new(method, path).as_user(user);
-    if let Some(b) = body {
-        req = req.with_body(b);
-    }
-    w.handle(&req)
 }
 
 fn summaries(list: &Value) -> Vec<String> {

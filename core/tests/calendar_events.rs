@@ -9,7 +9,7 @@ mod support;
 use env0_core::rest::{Method, Request};
 use env0_core::seed::Scale;
 use serde_json::{json, Value};
-use support::{call, err, ok, world, world_with};
+use support::{as_user, call, err, ok, world, world_with};
 
 const EVENTS: &str = "/calendar/v3/calendars/primary/events";
 
@@ -28,20 +28,6 @@ fn ids(list: &Value) -> Vec<String> {
         .iter()
         .map(|e| e["id"].as_str().unwrap().to_string())
         .collect()
-}
-
-fn as_user(
-    w: &mut env0_core::World,
-    user: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> env0_core::Response {
-    let mut req = Request::new(method, path).as_user(user);
-    if let Some(b) = body {
-        req = req.with_body(b);
-    }
-    w.handle(&req)
 }
 
 #[test]

@@ -8,7 +8,7 @@ use env0_core::rest::{Method, Request};
 use env0_core::World;
 use serde_json::{json, Value};
 use support::discovery::Discovery;
-use support::{call, err, ok, world};
+use support::{as_user, call, err, ok, world};
 
 fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
@@ -58,20 +58,6 @@ fn find_id(w: &mut World, name: &str) -> String {
         }
     }
     panic!("no file named {name}");
-}
-
-fn as_user(
-    w: &mut World,
-    user: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> env0_core::Response {
-    let mut req = Request::new(method, path).as_user(user);
-    if let Some(b) = body {
-        req = req.with_body(b);
-    }
-    w.handle(&req)
 }
 
 #[test]

@@ -266,23 +266,7 @@ fn request(ids: Vec<String>) -> impl Strategy<Value = Request> {
         ]),
     )
         .prop_map(|((method, pattern), fills, query, body, user)| {
-            let mut fill = fills.into_iter();
-            let path: String = pattern
-                .split('/')
-                .map(|seg| match (seg.find('{'), seg.find('}')) {
-                    (Some(a), Some(b)) if a < b => {
-                        let v = fill.next().unwrap_or_default();
-                        let enc: String = percent_encoding::utf8_percent_encode(
-                            &v,
-                            percent_encoding::NON_ALPHANUMERIC,
-                        )
-                        .to_string();
-                        format!("{}{}{}", &seg[..a], enc, &seg[b + 1..])
-                    }
-                    _ => seg.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join("/");
+            let path = support::random_requests::fill_pattern(pattern, fills);
             let path = if query.is_empty() {
                 path
             } else {

@@ -10,9 +10,13 @@
 //! message in the tool result — never a panic, never a lost world.
 
 mod args;
+mod auth;
 mod calendar;
+mod docs;
+mod drive;
 mod gmail;
 mod rest;
+mod slack;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -205,6 +209,10 @@ pub(crate) fn enc(s: &str) -> String {
 fn all_tools() -> Vec<Tool> {
     let mut v = gmail::tools();
     v.extend(calendar::tools());
+    v.extend(drive::tools());
+    v.extend(docs::tools());
+    v.extend(slack::tools());
+    v.extend(auth::tools());
     v
 }
 

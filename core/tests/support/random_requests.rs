@@ -202,6 +202,26 @@ fn query() -> impl Strategy<Value = String> {
     })
 }
 
+/// A route pattern with its `{placeholders}` replaced, in order, by percent-encoded `fills`.
+pub fn fill_pattern(pattern: &str, fills: Vec<String>) -> String {
+    let mut fill = fills.into_iter();
+    pattern
+        .split('/')
+        .map(|seg| match (seg.find('{'), seg.find('}')) {
+            (Some(a), Some(b)) if a < b => {
+                let value = fill.next().unwrap_or_default();
+                let enc = percent_encoding::utf8_percent_encode(
+                    &value,
+                    percent_encoding::NON_ALPHANUMERIC,
+                );
+                format!("{}{}{}", &seg[..a], enc, &seg[b + 1..])
+            }
+            _ => seg.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// A random request against the world whose ids are `ids`.
 pub fn request(ids: Vec<String>) -> impl Strategy<Value = Request> {
     let pats = patterns();
@@ -234,23 +254,7 @@ pub fn request(ids: Vec<String>) -> impl Strategy<Value = Request> {
     )
         .prop_map(
             |((method, pattern), other_method, keep_method, fills, query, body, user)| {
-                let mut fill = fills.into_iter();
-                let path: String = pattern
-                    .split('/')
-                    .map(|seg| match (seg.find('{'), seg.find('}')) {
-                        (Some(a), Some(b)) if a < b => {
-                            let value = fill.next().unwrap_or_default();
-                            let enc: String = percent_encoding::utf8_percent_encode(
-                                &value,
-                                percent_encoding::NON_ALPHANUMERIC,
-                            )
-                            .to_string();
-                            format!("{}{}{}", &seg[..a], enc, &seg[b + 1..])
-                        }
-                        _ => seg.to_string(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let path = fill_pattern(pattern, fills);
                 let path = if query.is_empty() {
                     path
                 } else {
