@@ -9,6 +9,7 @@
 //! whose main parameter (vendor, project, person…) falls in the template's held-out parameter set
 //! are `heldout_params`; the rest are `train`, with about one in six in `eval`.
 
+mod auth;
 pub mod common;
 mod gcal;
 mod gmail;
@@ -57,6 +58,7 @@ pub fn templates() -> Vec<Template> {
     let mut all = gmail::templates();
     all.extend(gcal::templates());
     all.extend(multi::templates());
+    all.extend(auth::templates());
     all
 }
 
