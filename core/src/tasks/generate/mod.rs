@@ -12,6 +12,7 @@
 mod auth;
 pub mod common;
 mod gcal;
+mod gdrive;
 mod gmail;
 mod multi;
 
@@ -59,6 +60,7 @@ pub fn templates() -> Vec<Template> {
     all.extend(gcal::templates());
     all.extend(multi::templates());
     all.extend(auth::templates());
+    all.extend(gdrive::templates());
     all
 }
 
