@@ -12,6 +12,7 @@
 mod auth;
 pub mod common;
 mod gcal;
+mod gdoc;
 mod gdrive;
 mod gmail;
 mod multi;
@@ -61,6 +62,7 @@ pub fn templates() -> Vec<Template> {
     all.extend(multi::templates());
     all.extend(auth::templates());
     all.extend(gdrive::templates());
+    all.extend(gdoc::templates());
     all
 }
 
