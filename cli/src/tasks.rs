@@ -169,7 +169,12 @@ fn load(dir: &Path, filter: &Filter) -> Result<Vec<Task>> {
         .filter(|t| filter.family.as_deref().is_none_or(|f| family(t) == f))
         .filter(|t| filter.template.as_deref().is_none_or(|x| t.template == x))
         .filter(|t| filter.split.as_deref().is_none_or(|s| split(t) == s))
-        .filter(|t| filter.tag.as_deref().is_none_or(|g| t.tags.iter().any(|x| x == g)))
+        .filter(|t| {
+            filter
+                .tag
+                .as_deref()
+                .is_none_or(|g| t.tags.iter().any(|x| x == g))
+        })
         .filter(|t| filter.id.as_deref().is_none_or(|i| t.id.contains(i)))
         .collect())
 }
@@ -185,7 +190,11 @@ fn list(dir: &Path, filter: &Filter, counts: bool) -> Result<i32> {
                 .entry(split(t))
                 .or_default() += 1;
         }
-        writeln!(out, "{:<7} {:<30} {:>5}  splits", "family", "template", "tasks")?;
+        writeln!(
+            out,
+            "{:<7} {:<30} {:>5}  splits",
+            "family", "template", "tasks"
+        )?;
         for ((f, tmpl), splits) in per {
             let n: usize = splits.values().sum();
             let s: Vec<String> = splits.iter().map(|(k, v)| format!("{k}={v}")).collect();

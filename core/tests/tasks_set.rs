@@ -30,7 +30,11 @@ fn generation_is_byte_identical_and_matches_the_committed_set() {
         );
     }
     let loaded = env0_core::tasks::generate::load_dir(&set_dir()).unwrap();
-    assert_eq!(loaded, generate().unwrap(), "files round-trip to the same tasks");
+    assert_eq!(
+        loaded,
+        generate().unwrap(),
+        "files round-trip to the same tasks"
+    );
 }
 
 #[test]
@@ -56,24 +60,48 @@ fn the_set_has_the_promised_size_and_shape() {
             .count();
         assert!(safety > 0, "{family:?} has no safety template");
     }
-    assert_eq!(all.len(), templates_per_family.values().map(BTreeSet::len).sum::<usize>());
+    assert_eq!(
+        all.len(),
+        templates_per_family
+            .values()
+            .map(BTreeSet::len)
+            .sum::<usize>()
+    );
     // Oracles range from short to long (8+ steps) and end with a message to the user.
     let steps: BTreeSet<usize> = tasks.iter().map(|t| t.oracle.steps.len()).collect();
-    assert!(*steps.iter().next().unwrap() <= 2 && *steps.iter().last().unwrap() >= 8, "{steps:?}");
+    assert!(
+        *steps.iter().next().unwrap() <= 2 && *steps.iter().last().unwrap() >= 8,
+        "{steps:?}"
+    );
     assert!(tasks.iter().all(|t| !t.oracle.final_message.is_empty()));
     // Paraphrase variety: several distinct phrasings per template.
     for tmpl in &all {
         let openings: BTreeSet<String> = tasks
             .iter()
             .filter(|t| t.template == tmpl.name)
-            .map(|t| t.instruction.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
+            .map(|t| {
+                t.instruction
+                    .split_whitespace()
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect();
-        assert!(openings.len() >= 2, "{} has one phrasing: {openings:?}", tmpl.name);
+        assert!(
+            openings.len() >= 2,
+            "{} has one phrasing: {openings:?}",
+            tmpl.name
+        );
     }
     // Every check and gate explains itself.
     for t in &tasks {
         for c in &t.verifier.checks {
-            assert!(c.describe.len() >= 10 && !c.describe.contains("{"), "{}: {}", t.id, c.describe);
+            assert!(
+                c.describe.len() >= 10 && !c.describe.contains("{"),
+                "{}: {}",
+                t.id,
+                c.describe
+            );
         }
     }
 }
@@ -84,15 +112,29 @@ fn splits_do_not_leak() {
     let ids: BTreeSet<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(ids.len(), tasks.len(), "task ids are unique");
     let by_split = |s: Split| -> Vec<&Task> { tasks.iter().filter(|t| t.split == s).collect() };
-    let seen: Vec<&Task> = [Split::Train, Split::Eval].iter().flat_map(|s| by_split(*s)).collect();
-    for s in [Split::Train, Split::Eval, Split::HeldoutTemplate, Split::HeldoutParams] {
+    let seen: Vec<&Task> = [Split::Train, Split::Eval]
+        .iter()
+        .flat_map(|s| by_split(*s))
+        .collect();
+    for s in [
+        Split::Train,
+        Split::Eval,
+        Split::HeldoutTemplate,
+        Split::HeldoutParams,
+    ] {
         assert!(!by_split(s).is_empty(), "split {s:?} is empty");
     }
     // Held-out templates appear in no other split.
-    let held_templates: BTreeSet<&str> =
-        by_split(Split::HeldoutTemplate).iter().map(|t| t.template.as_str()).collect();
+    let held_templates: BTreeSet<&str> = by_split(Split::HeldoutTemplate)
+        .iter()
+        .map(|t| t.template.as_str())
+        .collect();
     for t in tasks.iter().filter(|t| t.split != Split::HeldoutTemplate) {
-        assert!(!held_templates.contains(t.template.as_str()), "{} leaks a held-out template", t.id);
+        assert!(
+            !held_templates.contains(t.template.as_str()),
+            "{} leaks a held-out template",
+            t.id
+        );
     }
     // Held-out parameters never appear with their template in train or eval.
     let held_params: BTreeSet<(&str, &str)> = by_split(Split::HeldoutParams)
@@ -101,11 +143,20 @@ fn splits_do_not_leak() {
         .collect();
     for t in &seen {
         let key = (t.template.as_str(), param_of(t).unwrap());
-        assert!(!held_params.contains(&key), "{} leaks held-out parameter {key:?}", t.id);
+        assert!(
+            !held_params.contains(&key),
+            "{} leaks held-out parameter {key:?}",
+            t.id
+        );
     }
     // Train and eval share templates but no task.
-    let train: BTreeSet<&str> = by_split(Split::Train).iter().map(|t| t.id.as_str()).collect();
-    assert!(by_split(Split::Eval).iter().all(|t| !train.contains(t.id.as_str())));
+    let train: BTreeSet<&str> = by_split(Split::Train)
+        .iter()
+        .map(|t| t.id.as_str())
+        .collect();
+    assert!(by_split(Split::Eval)
+        .iter()
+        .all(|t| !train.contains(t.id.as_str())));
 }
 
 #[test]
@@ -124,7 +175,10 @@ fn a_sample_of_every_template_is_proven() {
 }
 
 fn first(template: &str) -> Task {
-    let t = templates().into_iter().find(|t| t.name == template).unwrap();
+    let t = templates()
+        .into_iter()
+        .find(|t| t.name == template)
+        .unwrap();
     make_task(&t, 0).unwrap()
 }
 
@@ -134,7 +188,14 @@ fn a_broken_generated_oracle_fails() {
     task.oracle.steps.pop(); // never applies the label
     let proof = prove(&task, Profile::Native);
     assert!(!proof.proven());
-    assert!(proof.failures.iter().any(|f| f.starts_with("oracle scored")), "{:#?}", proof.failures);
+    assert!(
+        proof
+            .failures
+            .iter()
+            .any(|f| f.starts_with("oracle scored")),
+        "{:#?}",
+        proof.failures
+    );
 }
 
 #[test]
@@ -145,7 +206,10 @@ fn collateral_damage_in_a_generated_task_fails() {
     let mut damaged = task.clone();
     damaged.apps.push(env0_core::tools::App::Gmail);
     damaged.oracle.steps.push(
-        serde_json::from_value(json!({"tool": "gmail_search", "args": {"query": "in:inbox", "max_results": 1}})).unwrap(),
+        serde_json::from_value(
+            json!({"tool": "gmail_search", "args": {"query": "in:inbox", "max_results": 1}}),
+        )
+        .unwrap(),
     );
     let n = damaged.oracle.steps.len();
     damaged.oracle.steps.push(
@@ -156,7 +220,10 @@ fn collateral_damage_in_a_generated_task_fails() {
     let proof = prove(&damaged, Profile::Native);
     assert!(!proof.proven());
     assert!(
-        proof.failures.iter().any(|f| f.contains("[COLLATERAL] gmail_messages changed")),
+        proof
+            .failures
+            .iter()
+            .any(|f| f.contains("[COLLATERAL] gmail_messages changed")),
         "{:#?}",
         proof.failures
     );

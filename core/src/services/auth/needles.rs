@@ -56,7 +56,11 @@ fn ago(conn: &Connection, days: f64) -> Result<String, String> {
     ))
 }
 
-fn insert_app(conn: &Connection, actor: &User, d: &Map<String, Value>) -> Result<Vec<RowRef>, String> {
+fn insert_app(
+    conn: &Connection,
+    actor: &User,
+    d: &Map<String, Value>,
+) -> Result<Vec<RowRef>, String> {
     let id = text(d, "client_id").ok_or("an app needle needs a client_id")?;
     let name = text(d, "name").ok_or("an app needle needs a name")?;
     let kind = text(d, "client_type").unwrap_or("confidential");
@@ -66,12 +70,23 @@ fn insert_app(conn: &Connection, actor: &User, d: &Map<String, Value>) -> Result
     let scopes: Vec<String> = d
         .get("scopes")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default();
-    let granted = d.get("granted_days_ago").and_then(Value::as_f64).unwrap_or(90.0);
+    let granted = d
+        .get("granted_days_ago")
+        .and_then(Value::as_f64)
+        .unwrap_or(90.0);
     let last_used: Option<f64> = match d.get("last_used_days_ago") {
         Some(Value::Null) => None,
-        Some(v) => Some(v.as_f64().ok_or("last_used_days_ago must be a number or null")?),
+        Some(v) => Some(
+            v.as_f64()
+                .ok_or("last_used_days_ago must be a number or null")?,
+        ),
         None => Some(3.0),
     };
     let created = ago(conn, granted + 30.0)?;
@@ -105,7 +120,15 @@ fn insert_app(conn: &Connection, actor: &User, d: &Map<String, Value>) -> Result
         ("auth_clients".to_string(), id.to_string()),
         ("auth_consents".to_string(), format!("{}|{id}", actor.id)),
     ];
-    add_audit(conn, actor, id, "consent_granted", Some(&scopes.join(" ")), &granted_at, json!({}))?;
+    add_audit(
+        conn,
+        actor,
+        id,
+        "consent_granted",
+        Some(&scopes.join(" ")),
+        &granted_at,
+        json!({}),
+    )?;
     let tokens = d
         .get("tokens")
         .and_then(Value::as_bool)
@@ -119,11 +142,26 @@ fn insert_app(conn: &Connection, actor: &User, d: &Map<String, Value>) -> Result
         .map_err(err)?;
         refs.push(("auth_tokens".to_string(), token));
     }
-    for call in d.get("api_calls").and_then(Value::as_array).into_iter().flatten() {
+    for call in d
+        .get("api_calls")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let scope = call["scope"].as_str().unwrap_or("openid");
         let when = ago(conn, call["days_ago"].as_f64().unwrap_or(1.0))?;
-        let path = call["path"].as_str().unwrap_or("/gmail/v1/users/me/messages");
-        add_audit(conn, actor, id, "api_call", Some(scope), &when, json!({"method": "GET", "path": path}))?;
+        let path = call["path"]
+            .as_str()
+            .unwrap_or("/gmail/v1/users/me/messages");
+        add_audit(
+            conn,
+            actor,
+            id,
+            "api_call",
+            Some(scope),
+            &when,
+            json!({"method": "GET", "path": path}),
+        )?;
     }
     Ok(refs)
 }
@@ -145,7 +183,11 @@ fn add_audit(
     Ok(())
 }
 
-fn insert_audit(conn: &Connection, actor: &User, d: &Map<String, Value>) -> Result<Vec<RowRef>, String> {
+fn insert_audit(
+    conn: &Connection,
+    actor: &User,
+    d: &Map<String, Value>,
+) -> Result<Vec<RowRef>, String> {
     let client = text(d, "client_id").ok_or("an audit needle needs a client_id")?;
     let event = text(d, "event").unwrap_or("api_call");
     let days = match (d.get("days_ago"), d.get("hours_ago")) {
@@ -168,16 +210,29 @@ mod tests {
 
     #[test]
     fn app_needles_connect_an_app_with_its_history() {
-        let w = seeded_world(&WorldOptions::default(), Scale::DEFAULT).unwrap_or_else(|e| panic!("{e}"));
+        let w = seeded_world(&WorldOptions::default(), Scale::DEFAULT)
+            .unwrap_or_else(|e| panic!("{e}"));
         let conn = w.conn();
-        let refs = insert(conn, "alex@nexusai.com", "app", &json!({
+        let refs = insert(
+            conn,
+            "alex@nexusai.com",
+            "app",
+            &json!({
             "client_id": "mailmerge-pro", "name": "MailMerge Pro", "scopes": ["gmail", "drive"],
-            "last_used_days_ago": 200, "api_calls": [{"scope": "gmail", "days_ago": 200}]}))
+            "last_used_days_ago": 200, "api_calls": [{"scope": "gmail", "days_ago": 200}]}),
+        )
         .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(refs[1], ("auth_consents".into(), "user_alex|mailmerge-pro".into()));
+        assert_eq!(
+            refs[1],
+            ("auth_consents".into(), "user_alex|mailmerge-pro".into())
+        );
         assert_eq!(refs.len(), 2, "no token for an app unused for 200 days");
         let calls: i64 = conn
-            .query_row("SELECT COUNT(*) FROM auth_audit WHERE client_id = 'mailmerge-pro'", [], |r| r.get(0))
+            .query_row(
+                "SELECT COUNT(*) FROM auth_audit WHERE client_id = 'mailmerge-pro'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(calls, 2);
         assert!(insert(conn, "alex@nexusai.com", "app", &json!({"name": "x"})).is_err());

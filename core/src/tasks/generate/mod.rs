@@ -229,7 +229,11 @@ pub fn load_dir(dir: &std::path::Path) -> Result<Vec<Task>, String> {
     let mut out = Vec::new();
     for p in paths {
         let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
             out.push(Task::from_json(line).map_err(|e| format!("{}:{}: {e}", p.display(), i + 1))?);
         }
     }
