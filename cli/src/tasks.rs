@@ -257,7 +257,7 @@ fn verify(dir: &Path, filter: &Filter, jobs: Option<usize>, profile: &str) -> Re
     let started = Instant::now();
     let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let progress = |done: usize, total: usize| {
-        if tty || done == total || done % 200 == 0 {
+        if tty || done == total || done.is_multiple_of(200) {
             let end = if tty && done < total { "\r" } else { "\n" };
             eprint!(
                 "proving {done}/{total} ({:.1}s){end}",

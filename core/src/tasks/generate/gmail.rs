@@ -437,7 +437,7 @@ fn forward_quote(g: &mut Gen) -> Draft {
         needle("target", "gmail", "message", msg(&ext.from(), &subject,
             &format!("Hi Alex,\n\nAs discussed, our quote {quote} for the {topic} work comes to {total}, valid for 30 days.\n\nBest,\n{}", ext.first),
             g.range(1, 6) as f64)),
-        needle("decoy", "gmail", "message", msg(&ext.from(), &format!("Lunch next week?"),
+        needle("decoy", "gmail", "message", msg(&ext.from(), "Lunch next week?",
             &format!("Hi Alex, free for lunch next week? {}", ext.first), 3.0)),
     ];
     let instruction = g
