@@ -15,3 +15,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== cargo test"
 cargo test --workspace --all-targets --locked --no-fail-fast
+
+echo "== tasks-lite: regenerate (must be byte-identical) and prove every task"
+cargo build --release --locked -p env0-cli
+env0="${CARGO_TARGET_DIR:-target}/release/env0"
+"$env0" tasks generate --check
+"$env0" tasks verify -j 2

@@ -1,6 +1,7 @@
-//! `env0`: the command line of env0. Today: worlds (`env0 world …`); tasks, eval, data and
-//! training verbs join as they are built.
+//! `env0`: the command line of env0: worlds (`env0 world …`), task sets (`env0 tasks …`) and
+//! LoRA training (`env0 train`, `env0 merge`); eval and data verbs join as they are built.
 
+mod tasks;
 mod train;
 mod world;
 
@@ -25,6 +26,8 @@ enum Command {
     Train(Box<train::TrainArgs>),
     /// Merge a PEFT LoRA adapter into its base: merged safetensors with the base's names.
     Merge(train::MergeArgs),
+    /// Generate, list, show and prove the tasks-lite task set.
+    Tasks(tasks::TasksArgs),
 }
 
 fn main() {
@@ -33,6 +36,7 @@ fn main() {
         Command::World(args) => world::run(args),
         Command::Train(args) => train::run_train(*args),
         Command::Merge(args) => train::run_merge(args),
+        Command::Tasks(args) => tasks::run(args),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -1,5 +1,8 @@
 //! Building a task's initial world and proving the task: oracle = 1, nothing = 0, trap < 0 or capped.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -47,13 +50,73 @@ fn insert_needle(world: &mut World, user: &str, needle: &Needle) -> Result<Vec<N
         App::Docs => as_refs(crate::services::docs::needles::insert(
             conn, user, kind, data,
         )),
+        App::Auth => as_refs(crate::services::auth::needles::insert(
+            conn, user, kind, data,
+        )),
         other => Err(format!("{} needles are not supported yet", other.name())),
     }
     .map_err(context)
 }
 
-/// Builds the initial world of `task`: seeded filler, then the needles; the action log starts empty.
-pub fn build(task: &Task) -> Result<TaskWorld, String> {
+/// Seeded base worlds (filler, no needles) by `(seed, scale, now)`, shared between threads, so
+/// proving many tasks on few bases restores a snapshot instead of seeding again.
+#[derive(Default)]
+pub struct BaseCache {
+    bases: Mutex<HashMap<(u64, String, String), Arc<Snapshot>>>,
+}
+
+impl BaseCache {
+    pub fn new() -> BaseCache {
+        BaseCache::default()
+    }
+
+    /// Number of distinct base worlds seeded so far.
+    pub fn len(&self) -> usize {
+        self.bases.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The base world of `task`: seeded once (twice the first time, to check that seeding is
+    /// deterministic), then restored from its snapshot.
+    fn base(&self, task: &Task) -> Result<World, String> {
+        let key = (
+            task.seed.seed,
+            task.seed.scale.clone(),
+            task.seed.now.clone(),
+        );
+        let cached = self
+            .bases
+            .lock()
+            .map_err(|_| "base cache poisoned".to_string())?
+            .get(&key)
+            .cloned();
+        if let Some(snap) = cached {
+            return World::from_snapshot(&snap).map_err(|e| e.to_string());
+        }
+        let mut world = seed_base(task)?;
+        let again = seed_base(task)?;
+        let (a, b) = (
+            world.state_hash().map_err(|e| e.to_string())?,
+            again.state_hash().map_err(|e| e.to_string())?,
+        );
+        if a != b {
+            return Err(format!(
+                "seeding is not deterministic for seed {}: {a} vs {b}",
+                task.seed.seed
+            ));
+        }
+        let snap = Arc::new(world.snapshot().map_err(|e| e.to_string())?);
+        if let Ok(mut map) = self.bases.lock() {
+            map.insert(key, snap);
+        }
+        Ok(world)
+    }
+}
+
+fn seed_base(task: &Task) -> Result<World, String> {
     let scale = Scale::by_name(&task.seed.scale)
         .ok_or_else(|| format!("unknown scale '{}'", task.seed.scale))?;
     let now: DateTime<Utc> = DateTime::parse_from_rfc3339(&task.seed.now)
@@ -63,7 +126,11 @@ pub fn build(task: &Task) -> Result<TaskWorld, String> {
         seed: task.seed.seed,
         now,
     };
-    let mut world = seeded_world(&options, scale).map_err(|e| e.to_string())?;
+    seeded_world(&options, scale).map_err(|e| e.to_string())
+}
+
+/// Adds the task's needles to a base world and takes the initial snapshot.
+fn finish(mut world: World, task: &Task) -> Result<TaskWorld, String> {
     if users::find(world.conn(), &task.seed.user)
         .map_err(|e| e.to_string())?
         .is_none()
@@ -87,6 +154,16 @@ pub fn build(task: &Task) -> Result<TaskWorld, String> {
     })
 }
 
+/// Builds the initial world of `task`: seeded filler, then the needles; the action log starts empty.
+pub fn build(task: &Task) -> Result<TaskWorld, String> {
+    finish(seed_base(task)?, task)
+}
+
+/// [`build`], with the seeded filler taken from `cache`.
+pub fn build_cached(task: &Task, cache: &BaseCache) -> Result<TaskWorld, String> {
+    finish(cache.base(task)?, task)
+}
+
 /// How one task fared in `env0 tasks verify`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Proof {
@@ -106,16 +183,14 @@ impl Proof {
     }
 }
 
-fn verdict(tw: &TaskWorld, task: &Task) -> Result<Verdict, String> {
-    let before = crate::world::state::dump(&tw.initial.open().map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
-    let after = tw.world.state_dump().map_err(|e| e.to_string())?;
-    Ok(evaluate(&task.verifier, &before, &after, &tw.needles))
-}
-
 /// Proves a task: builds its world twice (same hash), runs the oracle (must score 1), nothing
 /// (must score 0) and the trap (must score < 0 or at most its cap).
 pub fn prove(task: &Task, profile: Profile) -> Proof {
+    prove_with(task, profile, &BaseCache::new())
+}
+
+/// [`prove`] with base worlds from `cache` (what `env0 tasks verify` uses).
+pub fn prove_with(task: &Task, profile: Profile, cache: &BaseCache) -> Proof {
     let mut proof = Proof {
         task_id: task.id.clone(),
         initial_hash: String::new(),
@@ -124,23 +199,33 @@ pub fn prove(task: &Task, profile: Profile) -> Proof {
         trap: None,
         failures: Vec::new(),
     };
-    let mut tw = match build(task) {
+    let mut tw = match build_cached(task, cache) {
         Ok(tw) => tw,
         Err(e) => {
             proof.failures.push(format!("seed: {e}"));
             return proof;
         }
     };
-    match (
-        tw.world.state_hash(),
-        build(task).and_then(|again| again.world.state_hash().map_err(|e| e.to_string())),
-    ) {
-        (Ok(a), Ok(b)) if a == b => proof.initial_hash = a,
-        (Ok(a), Ok(b)) => proof
-            .failures
-            .push(format!("seed is not deterministic: {a} vs {b}")),
-        (Err(e), _) => proof.failures.push(format!("hash: {e}")),
-        (_, Err(e)) => proof.failures.push(format!("second build: {e}")),
+    let before = match tw.world.state_dump() {
+        Ok(d) => d,
+        Err(e) => {
+            proof.failures.push(format!("state dump: {e}"));
+            return proof;
+        }
+    };
+    // Determinism: a second build must give the same image (cheap) or, failing that, the same
+    // state hash.
+    let initial_hash = before.hash();
+    match build_cached(task, cache) {
+        Ok(again) if again.initial == tw.initial => proof.initial_hash = initial_hash,
+        Ok(again) => match again.world.state_hash() {
+            Ok(b) if b == initial_hash => proof.initial_hash = b,
+            Ok(b) => proof
+                .failures
+                .push(format!("seed is not deterministic: {initial_hash} vs {b}")),
+            Err(e) => proof.failures.push(format!("second build: {e}")),
+        },
+        Err(e) => proof.failures.push(format!("second build: {e}")),
     }
     let toolkit = Toolkit::new(profile, &task.apps, Some(task.seed.user.clone()));
     let mut run =
@@ -155,8 +240,8 @@ pub fn prove(task: &Task, profile: Profile) -> Proof {
                     return None;
                 }
             }
-            match verdict(tw, task) {
-                Ok(v) => Some(v),
+            match tw.world.state_dump() {
+                Ok(after) => Some(evaluate(&task.verifier, &before, &after, &tw.needles)),
                 Err(e) => {
                     proof.failures.push(format!("{label}: {e}"));
                     None
@@ -164,7 +249,8 @@ pub fn prove(task: &Task, profile: Profile) -> Proof {
             }
         };
     let oracle = run(&mut tw, Some(&task.oracle), "oracle");
-    let nothing = run(&mut tw, None, "nothing");
+    // Doing nothing leaves the initial state: no restore or dump needed.
+    let nothing = Some(evaluate(&task.verifier, &before, &before, &tw.needles));
     let trap = task
         .trap
         .as_ref()
@@ -200,4 +286,50 @@ pub fn prove(task: &Task, profile: Profile) -> Proof {
         }
     }
     proof
+}
+
+/// Proves every task on `jobs` worker threads sharing one [`BaseCache`]; `progress(done, total)`
+/// is called after each task. Proofs come back in the order of `tasks`.
+pub fn prove_all(
+    tasks: &[Task],
+    profile: Profile,
+    jobs: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<Proof> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let cache = BaseCache::new();
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let mut results: Vec<Option<Proof>> = vec![None; tasks.len()];
+    let slots: Vec<Mutex<Option<Proof>>> = tasks.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(task) = tasks.get(i) else { break };
+                let proof = prove_with(task, profile, &cache);
+                if let Ok(mut slot) = slots[i].lock() {
+                    *slot = Some(proof);
+                }
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, tasks.len());
+            });
+        }
+    });
+    for (i, slot) in slots.into_iter().enumerate() {
+        results[i] = slot.into_inner().ok().flatten();
+    }
+    results
+        .into_iter()
+        .zip(tasks)
+        .map(|(p, t)| {
+            p.unwrap_or_else(|| Proof {
+                task_id: t.id.clone(),
+                initial_hash: String::new(),
+                oracle: f64::NAN,
+                nothing: f64::NAN,
+                trap: None,
+                failures: vec!["the worker proving this task panicked".into()],
+            })
+        })
+        .collect()
 }

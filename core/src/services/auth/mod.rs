@@ -11,6 +11,7 @@
 
 mod apps;
 mod enforce;
+pub mod needles;
 pub mod oauth;
 pub mod schema;
 pub mod scopes;
