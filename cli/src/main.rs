@@ -1,6 +1,7 @@
-//! `env0`: the command line of env0. Today: worlds (`env0 world …`); tasks, eval, data and
-//! training verbs join as they are built.
+//! `env0`: the command line of env0. Today: worlds (`env0 world …`) and evals (`env0 eval …`);
+//! tasks, data and training verbs join as they are built.
 
+mod eval;
 mod world;
 
 use clap::{Parser, Subcommand};
@@ -20,12 +21,15 @@ struct Cli {
 enum Command {
     /// Seed, inspect, call, snapshot, restore and diff worlds.
     World(world::WorldArgs),
+    /// Run a task set with a model (resumable), report it, compare runs.
+    Eval(eval::EvalArgs),
 }
 
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::World(args) => world::run(args),
+        Command::Eval(args) => eval::run(args),
     };
     match result {
         Ok(code) => std::process::exit(code),
