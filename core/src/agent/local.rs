@@ -249,8 +249,8 @@ impl LocalEngine {
         params.max_len = Some(max_tokens as usize);
         params.stop_toks = Some(StopTokens::Ids(self.stop_ids.clone()));
         let processors = sampler.map(|s| {
-            let p: Arc<dyn mistralrs::CustomLogitsProcessor> =
-                Arc::new(move |logits: &Tensor, _ctx: &[u32]| {
+            let p: Arc<dyn mistralrs::CustomLogitsProcessor> = Arc::new(
+                move |logits: &Tensor, _ctx: &[u32]| -> mistralrs::Result<Tensor> {
                     let v: Vec<f32> = logits.to_dtype(DType::F32)?.to_vec1()?;
                     let pick = s.lock().map(|mut s| s.pick(&v)).unwrap_or(0);
                     let mut out = vec![f32::NEG_INFINITY; v.len()];
@@ -259,7 +259,8 @@ impl LocalEngine {
                     }
                     let n = out.len();
                     Tensor::from_vec(out, n, logits.device())?.to_dtype(logits.dtype())
-                });
+                },
+            );
             vec![p]
         });
         let (tx, mut rx) = tokio::sync::mpsc::channel(4);
