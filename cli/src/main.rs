@@ -22,14 +22,14 @@ enum Command {
     /// Seed, inspect, call, snapshot, restore and diff worlds.
     World(world::WorldArgs),
     /// Run a task set with a model (resumable), report it, compare runs.
-    Eval(eval::EvalArgs),
+    Eval(Box<eval::EvalArgs>),
 }
 
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::World(args) => world::run(args),
-        Command::Eval(args) => eval::run(args),
+        Command::Eval(args) => eval::run(*args),
     };
     match result {
         Ok(code) => std::process::exit(code),

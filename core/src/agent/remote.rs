@@ -305,7 +305,7 @@ pub fn parse_response(text: &str) -> Result<ModelReply, ModelError> {
     }
     Ok(ModelReply {
         message: Message::Assistant {
-            content: content.filter(|c| !(c.trim().is_empty() && !calls.is_empty())),
+            content: content.filter(|c| !c.trim().is_empty() || calls.is_empty()),
             reasoning_content: reasoning,
             tool_calls: calls,
         },

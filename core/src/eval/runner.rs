@@ -216,18 +216,19 @@ impl WorkerModels for OracleWorker {
     }
 }
 
+/// Recorded conversations by (task, trial), shared between replay workers.
+pub type Recordings = std::sync::Arc<BTreeMap<(String, u32), Vec<Message>>>;
+
 /// Replays the assistant turns recorded in an earlier results.jsonl: the same (task, trial) when
 /// recorded, else the task's lowest recorded trial.
 pub struct ReplayWorker {
-    recordings: std::sync::Arc<BTreeMap<(String, u32), Vec<Message>>>,
+    recordings: Recordings,
     current: Option<ReplayModel>,
 }
 
 impl ReplayWorker {
     /// Loads the recordings of a results.jsonl file (share one `Arc` between workers).
-    pub fn load(
-        path: &std::path::Path,
-    ) -> Result<std::sync::Arc<BTreeMap<(String, u32), Vec<Message>>>, String> {
+    pub fn load(path: &std::path::Path) -> Result<Recordings, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut recordings = BTreeMap::new();
         for (n, line) in text.lines().enumerate() {
@@ -243,7 +244,7 @@ impl ReplayWorker {
         Ok(std::sync::Arc::new(recordings))
     }
 
-    pub fn new(recordings: std::sync::Arc<BTreeMap<(String, u32), Vec<Message>>>) -> Self {
+    pub fn new(recordings: Recordings) -> Self {
         ReplayWorker {
             recordings,
             current: None,
