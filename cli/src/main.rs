@@ -1,6 +1,7 @@
-//! `env0`: the command line of env0: worlds (`env0 world …`), task sets (`env0 tasks …`) and
-//! LoRA training (`env0 train`, `env0 merge`); eval and data verbs join as they are built.
+//! `env0`: the command line of env0: worlds (`env0 world …`), task sets (`env0 tasks …`), evals
+//! (`env0 eval …`) and LoRA training (`env0 train`, `env0 merge`); data verbs join as they are built.
 
+mod eval;
 mod tasks;
 mod train;
 mod world;
@@ -28,6 +29,8 @@ enum Command {
     Merge(train::MergeArgs),
     /// Generate, list, show and prove the tasks-lite task set.
     Tasks(tasks::TasksArgs),
+    /// Run a task set with a model (resumable), report it, compare runs.
+    Eval(Box<eval::EvalArgs>),
 }
 
 fn main() {
@@ -37,6 +40,7 @@ fn main() {
         Command::Train(args) => train::run_train(*args),
         Command::Merge(args) => train::run_merge(args),
         Command::Tasks(args) => tasks::run(args),
+        Command::Eval(args) => eval::run(*args),
     };
     match result {
         Ok(code) => std::process::exit(code),

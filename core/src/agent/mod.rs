@@ -2,9 +2,13 @@
 //! a model — prompt → model → parse → dispatch tools → … → verifier → reward and trajectory.
 
 mod episode;
+#[cfg(feature = "local")]
+pub mod local;
 mod model;
+pub mod remote;
 mod scripted;
 
 pub use episode::{run_episode, system_prompt, Episode, EpisodeConfig, StopReason};
 pub use model::{Model, ModelError, ModelReply, ModelRequest, Usage};
+pub use remote::{RemoteConfig, RemoteModel};
 pub use scripted::{OracleModel, ReplayModel};

@@ -1,4 +1,20 @@
-//! Evaluation: statistics for honest reports (the runner and report writer build on these).
+//! Evaluation: run a task set with a model k times (resumable results.jsonl in the verifiers /
+//! prime-rl row shape), report it honestly, compare two runs.
 
+pub mod compare;
+pub mod report;
 pub mod results;
+pub mod row;
+pub mod runner;
 pub mod stats;
+pub mod taskset;
+
+pub use compare::{compare, Comparison};
+pub use report::{write_report, Report};
+pub use results::{ResultsLog, TrialKey};
+pub use row::ResultRow;
+pub use runner::{
+    episode_seed, run_eval, OpenWorker, OracleWorker, Progress, ReplayWorker, RunConfig,
+    WorkerModels,
+};
+pub use taskset::{load_tasks, select, TaskFilter};
