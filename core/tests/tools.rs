@@ -2,22 +2,10 @@
 //! arguments come back as readable errors and leave the world untouched.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on setup failures
 mod support;
+use support::{tool_err as fails, tool_ok as call};
 
 use env0_core::tools::{Access, App, Profile, Toolkit};
-use serde_json::{json, Value};
-
-fn call(kit: &Toolkit, w: &mut env0_core::World, name: &str, args: Value) -> Value {
-    let out = kit.call(w, name, &args);
-    assert!(out.ok, "{name}({args}) failed: {}", out.content);
-    serde_json::from_str(&out.content).expect("tool output is JSON")
-}
-
-fn fails(kit: &Toolkit, w: &mut env0_core::World, name: &str, args: Value) -> String {
-    let out = kit.call(w, name, &args);
-    assert!(!out.ok, "{name}({args}) should fail: {}", out.content);
-    assert!(out.content.starts_with("error: "), "{}", out.content);
-    out.content
-}
+use serde_json::json;
 
 #[test]
 fn toolkits_show_only_the_task_apps() {

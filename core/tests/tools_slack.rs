@@ -1,23 +1,11 @@
 //! Slack tools end to end on a seeded world, through `Toolkit::call`.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on setup failures
 mod support;
+use support::{tool_err as fails, tool_ok as call};
 
 use env0_core::tools::{App, Profile, Toolkit};
-use env0_core::World;
+
 use serde_json::{json, Value};
-
-fn call(kit: &Toolkit, w: &mut World, name: &str, args: Value) -> Value {
-    let out = kit.call(w, name, &args);
-    assert!(out.ok, "{name}({args}) failed: {}", out.content);
-    serde_json::from_str(&out.content).expect("tool output is JSON")
-}
-
-fn fails(kit: &Toolkit, w: &mut World, name: &str, args: Value) -> String {
-    let out = kit.call(w, name, &args);
-    assert!(!out.ok, "{name}({args}) should fail: {}", out.content);
-    assert!(out.content.starts_with("error: "), "{}", out.content);
-    out.content
-}
 
 fn kit() -> Toolkit {
     Toolkit::new(Profile::Native, &[App::Slack], None)

@@ -96,3 +96,18 @@ pub fn err(
     assert_eq!(resp.status, status, "{method} {path}: {}", resp.body);
     resp.body
 }
+
+/// Calls a tool that must succeed; returns its JSON output.
+pub fn tool_ok(kit: &env0_core::tools::Toolkit, w: &mut World, name: &str, args: Value) -> Value {
+    let out = kit.call(w, name, &args);
+    assert!(out.ok, "{name}({args}) failed: {}", out.content);
+    serde_json::from_str(&out.content).expect("tool output is JSON")
+}
+
+/// Calls a tool that must fail; returns its `error: …` text.
+pub fn tool_err(kit: &env0_core::tools::Toolkit, w: &mut World, name: &str, args: Value) -> String {
+    let out = kit.call(w, name, &args);
+    assert!(!out.ok, "{name}({args}) should fail: {}", out.content);
+    assert!(out.content.starts_with("error: "), "{}", out.content);
+    out.content
+}
