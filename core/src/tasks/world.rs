@@ -10,7 +10,7 @@ use super::{run_script, Needle, Task};
 use crate::seed::{seeded_world, Scale};
 use crate::tools::{App, Profile, Toolkit};
 use crate::verifier::{evaluate, NeedleRef, Needles, Verdict};
-use crate::world::{users, Snapshot, World, WorldOptions};
+use crate::world::{users, Baseline, Snapshot, World, WorldOptions};
 
 /// A task's world, ready to run: the world, its initial snapshot and the needle manifest.
 pub struct TaskWorld {
@@ -62,7 +62,14 @@ fn insert_needle(world: &mut World, user: &str, needle: &Needle) -> Result<Vec<N
 /// proving many tasks on few bases restores a snapshot instead of seeding again.
 #[derive(Default)]
 pub struct BaseCache {
-    bases: Mutex<HashMap<(u64, String, String), Arc<Snapshot>>>,
+    bases: Mutex<HashMap<(u64, String, String), Arc<Base>>>,
+}
+
+/// A seeded base world: its image and its state baseline (so task dumps re-read only what the
+/// needles and the runs changed).
+struct Base {
+    snapshot: Snapshot,
+    baseline: Baseline,
 }
 
 impl BaseCache {
@@ -81,7 +88,7 @@ impl BaseCache {
 
     /// The base world of `task`: seeded once (twice the first time, to check that seeding is
     /// deterministic), then restored from its snapshot.
-    fn base(&self, task: &Task) -> Result<World, String> {
+    fn base(&self, task: &Task) -> Result<(World, Arc<Base>), String> {
         let key = (
             task.seed.seed,
             task.seed.scale.clone(),
@@ -93,8 +100,9 @@ impl BaseCache {
             .map_err(|_| "base cache poisoned".to_string())?
             .get(&key)
             .cloned();
-        if let Some(snap) = cached {
-            return World::from_snapshot(&snap).map_err(|e| e.to_string());
+        if let Some(base) = cached {
+            let world = World::from_snapshot(&base.snapshot).map_err(|e| e.to_string())?;
+            return Ok((world, base));
         }
         let mut world = seed_base(task)?;
         let again = seed_base(task)?;
@@ -108,11 +116,14 @@ impl BaseCache {
                 task.seed.seed
             ));
         }
-        let snap = Arc::new(world.snapshot().map_err(|e| e.to_string())?);
+        let base = Arc::new(Base {
+            snapshot: world.snapshot().map_err(|e| e.to_string())?,
+            baseline: world.baseline().map_err(|e| e.to_string())?,
+        });
         if let Ok(mut map) = self.bases.lock() {
-            map.insert(key, snap);
+            map.insert(key, Arc::clone(&base));
         }
-        Ok(world)
+        Ok((world, base))
     }
 }
 
@@ -161,7 +172,18 @@ pub fn build(task: &Task) -> Result<TaskWorld, String> {
 
 /// [`build`], with the seeded filler taken from `cache`.
 pub fn build_cached(task: &Task, cache: &BaseCache) -> Result<TaskWorld, String> {
-    finish(cache.base(task)?, task)
+    finish(cache.base(task)?.0, task)
+}
+
+/// [`build_cached`], plus the baseline of the initial state, read incrementally from the base's.
+fn build_with_baseline(task: &Task, cache: &BaseCache) -> Result<(TaskWorld, Baseline), String> {
+    let (world, base) = cache.base(task)?;
+    let mut tw = finish(world, task)?;
+    let baseline = tw
+        .world
+        .baseline_since(&base.baseline)
+        .map_err(|e| e.to_string())?;
+    Ok((tw, baseline))
 }
 
 /// How one task fared in `env0 tasks verify`.
@@ -199,20 +221,14 @@ pub fn prove_with(task: &Task, profile: Profile, cache: &BaseCache) -> Proof {
         trap: None,
         failures: Vec::new(),
     };
-    let mut tw = match build_cached(task, cache) {
-        Ok(tw) => tw,
+    let (mut tw, baseline) = match build_with_baseline(task, cache) {
+        Ok(built) => built,
         Err(e) => {
             proof.failures.push(format!("seed: {e}"));
             return proof;
         }
     };
-    let before = match tw.world.state_dump() {
-        Ok(d) => d,
-        Err(e) => {
-            proof.failures.push(format!("state dump: {e}"));
-            return proof;
-        }
-    };
+    let before = baseline.dump();
     // Determinism: a second build must give the same image (cheap) or, failing that, the same
     // state hash.
     let initial_hash = before.hash();
@@ -240,8 +256,8 @@ pub fn prove_with(task: &Task, profile: Profile, cache: &BaseCache) -> Proof {
                     return None;
                 }
             }
-            match tw.world.state_dump() {
-                Ok(after) => Some(evaluate(&task.verifier, &before, &after, &tw.needles)),
+            match tw.world.state_dump_since(&baseline) {
+                Ok(after) => Some(evaluate(&task.verifier, before, &after, &tw.needles)),
                 Err(e) => {
                     proof.failures.push(format!("{label}: {e}"));
                     None
@@ -250,7 +266,7 @@ pub fn prove_with(task: &Task, profile: Profile, cache: &BaseCache) -> Proof {
         };
     let oracle = run(&mut tw, Some(&task.oracle), "oracle");
     // Doing nothing leaves the initial state: no restore or dump needed.
-    let nothing = Some(evaluate(&task.verifier, &before, &before, &tw.needles));
+    let nothing = Some(evaluate(&task.verifier, before, before, &tw.needles));
     let trap = task
         .trap
         .as_ref()

@@ -18,7 +18,7 @@ use rusqlite::Connection;
 
 pub use action_log::ActionLogEntry;
 pub use snapshot::Snapshot;
-pub use state::{Diff, StateDump};
+pub use state::{Baseline, Diff, StateDump};
 
 use crate::error::{Error, Result};
 use crate::rest::{self, Request, Response};
@@ -226,6 +226,27 @@ impl World {
     /// Every collection's rows (bookkeeping tables aside).
     pub fn state_dump(&self) -> Result<StateDump> {
         state::dump(&self.conn)
+    }
+
+    /// A baseline of the current state (a full dump plus the image it came from) that
+    /// [`World::state_dump_since`] compares against.
+    pub fn baseline(&mut self) -> Result<Baseline> {
+        let image = self.snapshot()?;
+        Baseline::read(&self.conn, image.as_bytes())
+    }
+
+    /// A baseline of the current state, its dump taken with [`World::state_dump_since`] `base`.
+    pub fn baseline_since(&mut self, base: &Baseline) -> Result<Baseline> {
+        let image = self.snapshot()?;
+        let dump = state::dump_since(&self.conn, image.as_bytes(), base)?;
+        Baseline::with_dump(&self.conn, image.as_bytes(), dump)
+    }
+
+    /// The same as [`World::state_dump`], but tables whose database pages are unchanged since
+    /// `base` are taken from `base`'s dump instead of being read again (see [`state::dump_since`]).
+    pub fn state_dump_since(&mut self, base: &Baseline) -> Result<StateDump> {
+        let image = self.snapshot()?;
+        state::dump_since(&self.conn, image.as_bytes(), base)
     }
 
     /// sha256 of the canonical state dump.

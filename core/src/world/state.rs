@@ -6,6 +6,7 @@
 //! the same on every platform for the same state. The diff matches rows by primary key.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use base64::Engine;
 use rusqlite::types::ValueRef;
@@ -17,17 +18,43 @@ use sha2::{Digest, Sha256};
 use crate::error::Result;
 use crate::world::schema;
 
-/// Every collection's rows, ordered by primary key.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(transparent)]
+/// Every collection's rows, ordered by primary key. Collections are shared (`Arc`), so a dump
+/// taken with [`dump_since`] reuses the unchanged ones of its baseline without copying them.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StateDump {
-    pub collections: BTreeMap<String, Collection>,
+    pub collections: BTreeMap<String, Arc<Collection>>,
+}
+
+impl Serialize for StateDump {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.collections.iter().map(|(k, v)| (k, v.as_ref())))
+    }
 }
 
 /// The rows of one collection, keyed by their primary key (joined with '|' when composite).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Collection {
     pub rows: BTreeMap<String, Map<String, Value>>,
+    /// The canonical JSON of `rows`, kept once the hash needed it (collections shared between
+    /// dumps are then serialised once). Only set through `&self` on a collection that is no longer
+    /// changed: dumps hand collections out behind `Arc`.
+    canonical: OnceLock<Vec<u8>>,
+}
+
+impl PartialEq for Collection {
+    fn eq(&self, other: &Self) -> bool {
+        self.rows == other.rows
+    }
+}
+
+impl Collection {
+    /// The canonical JSON of the rows (a list ordered by key), computed once.
+    fn canonical(&self) -> &[u8] {
+        self.canonical.get_or_init(|| {
+            // A list of JSON objects always serialises.
+            serde_json::to_vec(self).unwrap_or_default()
+        })
+    }
 }
 
 impl Serialize for Collection {
@@ -148,32 +175,168 @@ pub fn dump(conn: &Connection) -> Result<StateDump> {
     let mut collections = BTreeMap::new();
     for table in schema::state_tables(conn)? {
         let c = dump_table(conn, &table)?;
-        collections.insert(table, c);
+        collections.insert(table, Arc::new(c));
     }
     Ok(StateDump { collections })
 }
 
-struct HashWriter(Sha256);
+/// Which state table owns each page of a database image, and each table's root page.
+#[derive(Clone, Debug)]
+struct PageMap {
+    page_size: usize,
+    /// State tables, sorted (as [`schema::state_tables`] lists them).
+    tables: Vec<String>,
+    /// Root page of each table in `tables`.
+    roots: Vec<i64>,
+    /// `owner[p]`: index into `tables` of the table (or one of its indexes) that owns page p + 1.
+    owner: Vec<Option<u32>>,
+}
 
-impl std::io::Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
+impl PageMap {
+    /// Reads page ownership from SQLite's `dbstat` table: every b-tree, index and overflow page
+    /// of a state table is attributed to it; free pages and the schema's pages to none.
+    fn read(conn: &Connection) -> Result<PageMap> {
+        let tables = schema::state_tables(conn)?;
+        let index: BTreeMap<&str, u32> = tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_str(), i as u32))
+            .collect();
+        let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT name, tbl_name, type, rootpage FROM sqlite_schema WHERE type IN ('table', 'index')",
+        )?;
+        let mut table_of: BTreeMap<String, u32> = BTreeMap::new();
+        let mut roots = vec![0; tables.len()];
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (name, table, kind, root) = row?;
+            if let Some(&i) = index.get(table.as_str()) {
+                if kind == "table" {
+                    roots[i as usize] = root.unwrap_or(0);
+                }
+                table_of.insert(name, i);
+            }
+        }
+        let mut owner: Vec<Option<u32>> = Vec::new();
+        let mut stmt = conn.prepare_cached("SELECT name, pageno FROM dbstat('main')")?;
+        let pages = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for page in pages {
+            let (name, pageno) = page?;
+            let (Some(&t), Ok(p)) = (table_of.get(&name), usize::try_from(pageno - 1)) else {
+                continue;
+            };
+            if owner.len() <= p {
+                owner.resize(p + 1, None);
+            }
+            owner[p] = Some(t);
+        }
+        Ok(PageMap {
+            page_size: usize::try_from(page_size).unwrap_or(4096).max(512),
+            tables,
+            roots,
+            owner,
+        })
     }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+
+    fn owner(&self, page: usize) -> Option<u32> {
+        self.owner.get(page).copied().flatten()
     }
 }
 
-impl StateDump {
-    /// sha256 (hex) of the canonical JSON of the dump.
-    pub fn hash(&self) -> String {
-        let mut w = HashWriter(Sha256::new());
-        // Serialising maps of strings and JSON values cannot fail.
-        if let Err(e) = serde_json::to_writer(&mut w, self) {
-            unreachable!("state dump is always serialisable: {e}");
+/// A full state dump together with the database image it was read from and that image's page
+/// ownership: the reference a later [`dump_since`] compares against.
+#[derive(Clone, Debug)]
+pub struct Baseline {
+    image: Arc<[u8]>,
+    pages: PageMap,
+    dump: StateDump,
+}
+
+impl Baseline {
+    /// Reads the baseline of `conn`, whose current content is `image` (its serialised form).
+    pub fn read(conn: &Connection, image: &[u8]) -> Result<Baseline> {
+        let dump = dump(conn)?;
+        Baseline::with_dump(conn, image, dump)
+    }
+
+    /// A baseline from a dump already taken of `conn` (whose content is `image`).
+    pub fn with_dump(conn: &Connection, image: &[u8], dump: StateDump) -> Result<Baseline> {
+        Ok(Baseline {
+            image: Arc::from(image),
+            pages: PageMap::read(conn)?,
+            dump,
+        })
+    }
+
+    /// The state at the baseline.
+    pub fn dump(&self) -> &StateDump {
+        &self.dump
+    }
+}
+
+/// The state of `conn` (whose content is `image`), re-reading only the tables whose pages differ
+/// from `base`'s image and sharing the others with `base`'s dump.
+///
+/// Sound by construction: a table's rows live in its b-tree pages (and their overflow pages),
+/// so if none of the pages it owns before or after differs, and its root page did not move, the
+/// table reads back the same. A page that changed for another reason (a rebalance, a page moved
+/// by vacuum) only makes a table be re-read. A different set of tables falls back to a full dump.
+pub fn dump_since(conn: &Connection, image: &[u8], base: &Baseline) -> Result<StateDump> {
+    let now = PageMap::read(conn)?;
+    if now.tables != base.pages.tables || now.page_size != base.pages.page_size {
+        return dump(conn);
+    }
+    let mut changed = vec![false; now.tables.len()];
+    for (i, (a, b)) in now.roots.iter().zip(&base.pages.roots).enumerate() {
+        changed[i] = a != b;
+    }
+    let size = now.page_size;
+    let pages = image.len().max(base.image.len()).div_ceil(size);
+    for p in 0..pages {
+        let range = p * size..(p + 1) * size;
+        if image.get(range.clone()) == base.image.get(range) {
+            continue;
         }
-        hex::encode(w.0.finalize())
+        for owner in [now.owner(p), base.pages.owner(p)].into_iter().flatten() {
+            changed[owner as usize] = true;
+        }
+    }
+    let mut collections = BTreeMap::new();
+    for (i, table) in now.tables.iter().enumerate() {
+        let c = match base.dump.collections.get(table) {
+            Some(c) if !changed[i] => Arc::clone(c),
+            _ => Arc::new(dump_table(conn, table)?),
+        };
+        collections.insert(table.clone(), c);
+    }
+    Ok(StateDump { collections })
+}
+
+impl StateDump {
+    /// sha256 (hex) of the canonical JSON of the dump: `{"collection":[row,…],…}`, compact, with
+    /// collections in name order and rows in key order. Each collection's JSON is computed once
+    /// and shared by every dump that shares the collection.
+    pub fn hash(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(b"{");
+        for (i, (name, c)) in self.collections.iter().enumerate() {
+            if i > 0 {
+                h.update(b",");
+            }
+            h.update(Value::String(name.clone()).to_string().as_bytes());
+            h.update(b":");
+            h.update(c.canonical());
+        }
+        h.update(b"}");
+        hex::encode(h.finalize())
     }
 
     /// Row counts per collection (for summaries).
@@ -234,7 +397,7 @@ impl Diff {
 
 /// Differences from `before` to `after`.
 pub fn diff(before: &StateDump, after: &StateDump) -> Diff {
-    let empty = Collection::default();
+    let empty = Arc::new(Collection::default());
     let mut names: Vec<&String> = before.collections.keys().collect();
     names.extend(after.collections.keys());
     names.sort();
@@ -243,6 +406,9 @@ pub fn diff(before: &StateDump, after: &StateDump) -> Diff {
     for name in names {
         let b = before.collections.get(name).unwrap_or(&empty);
         let a = after.collections.get(name).unwrap_or(&empty);
+        if Arc::ptr_eq(a, b) {
+            continue;
+        }
         let mut cd = CollectionDiff::default();
         for (key, row) in &a.rows {
             match b.rows.get(key) {
