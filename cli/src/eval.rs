@@ -111,6 +111,10 @@ struct RunArgs {
     /// Local: in-situ quantization for safetensors models (q4k, q8_0…).
     #[arg(long)]
     isq: Option<String>,
+    /// Local: compute dtype for safetensors models (auto, f32, bf16, f16; auto lets mistralrs
+    /// choose, which is F16 on many CPUs).
+    #[arg(long)]
+    dtype: Option<String>,
     /// Local: context window to enforce (default: the model's).
     #[arg(long)]
     context: Option<usize>,
@@ -276,6 +280,7 @@ mod local {
         };
         cfg.lora = a.lora.clone();
         cfg.isq = a.isq.clone();
+        cfg.dtype = a.dtype.clone();
         cfg.temperature = a.temperature.unwrap_or(0.0);
         cfg.top_p = a.top_p;
         cfg.enable_thinking = Some(a.think);

@@ -169,7 +169,13 @@ pub fn run_merge(args: MergeArgs) -> Result<i32> {
     let mut model = env0_trainer::train::load_model(&args.model)?;
     let lora = env0_trainer::export::load_peft_adapter(&args.adapter, &model.config)?;
     env0_trainer::export::merge_into(&mut model, &lora);
-    env0_trainer::export::save_hf_model(&args.out, &model)?;
+    env0_trainer::export::save_merged(&args.out, &model, &args.model)?;
     println!("merged model: {}", args.out.display());
+    if !args.model.is_dir() {
+        println!(
+            "note: the base is a GGUF file, so the merged directory has no tokenizer.json; \
+             copy the original model's tokenizer files next to it before loading it"
+        );
+    }
     Ok(0)
 }

@@ -158,6 +158,10 @@ impl ModelConfig {
             "rms_norm_eps": self.rms_norm_eps,
             "tie_word_embeddings": self.tie_word_embeddings,
             "attention_bias": self.qkv_bias,
+            // Qwen2/Qwen3 loaders (mistralrs among them) require these keys.
+            "use_sliding_window": false,
+            "sliding_window": null,
+            "max_window_layers": self.num_layers,
             "hidden_act": "silu",
             "torch_dtype": "float32",
         })

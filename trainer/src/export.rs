@@ -133,3 +133,50 @@ pub fn save_hf_model(dir: &Path, model: &Model) -> Result<()> {
         Some(meta),
     )
 }
+
+/// Files of a HF model directory that a merged model keeps from its base (tokenizer, chat
+/// template, generation settings), so the runtime loads the merged directory as it is.
+const BASE_SIDE_FILES: &[&str] = &[
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "chat_template.jinja",
+    "generation_config.json",
+];
+
+/// Writes a merged model: `model.safetensors` (f32, the base's tensor names) and a config. When
+/// `base` is a HF directory its `config.json` is kept (with `rope_theta` also written at the top
+/// level when the base only has transformers 5's `rope_parameters`, which older loaders such as
+/// mistralrs 0.8.1 do not read) and its tokenizer and generation files are copied; for a GGUF
+/// base the config is rebuilt from the model's own settings.
+pub fn save_merged(dir: &Path, model: &Model, base: &Path) -> Result<()> {
+    save_hf_model(dir, model)?;
+    if !base.is_dir() {
+        return Ok(());
+    }
+    let config_path = base.join("config.json");
+    let text = std::fs::read_to_string(&config_path).map_err(io_err(&config_path))?;
+    let mut config: Value = serde_json::from_str(&text).map_err(|source| TrainerError::Json {
+        path: config_path.clone(),
+        source,
+    })?;
+    if let Some(obj) = config.as_object_mut() {
+        if !obj.contains_key("rope_theta") {
+            obj.insert("rope_theta".into(), json!(model.config.rope_theta));
+        }
+        obj.insert("torch_dtype".into(), json!("float32"));
+    }
+    let out = serde_json::to_string_pretty(&config).map_err(|source| TrainerError::Json {
+        path: dir.join("config.json"),
+        source,
+    })?;
+    write_atomic(&dir.join("config.json"), out.as_bytes())?;
+    for name in BASE_SIDE_FILES {
+        let from = base.join(name);
+        if from.is_file() {
+            let bytes = std::fs::read(&from).map_err(io_err(&from))?;
+            write_atomic(&dir.join(name), &bytes)?;
+        }
+    }
+    Ok(())
+}

@@ -21,8 +21,8 @@ use std::sync::{Arc, Mutex};
 
 use mistralrs::core::RequestMessage;
 use mistralrs::{
-    Constraint, DType, GgufLoraModelBuilder, GgufModelBuilder, IsqType, NormalRequest, Request,
-    Response, SamplingParams, StopTokens, Tensor, TextModelBuilder, TokenSource,
+    Constraint, DType, GgufLoraModelBuilder, GgufModelBuilder, IsqType, ModelDType, NormalRequest,
+    Request, Response, SamplingParams, StopTokens, Tensor, TextModelBuilder, TokenSource,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -41,6 +41,9 @@ pub struct LocalConfig {
     pub lora: Option<PathBuf>,
     /// In-situ quantization for safetensors models (`q4k`, `q8_0`…).
     pub isq: Option<String>,
+    /// Compute dtype for safetensors models: `auto` (mistralrs picks; F16 on many CPUs), `f32`,
+    /// `bf16` or `f16`. `None` = auto.
+    pub dtype: Option<String>,
     /// 0 = greedy.
     pub temperature: f64,
     pub top_p: f64,
@@ -61,6 +64,7 @@ impl LocalConfig {
             family: None,
             lora: None,
             isq: None,
+            dtype: None,
             temperature: 0.0,
             top_p: 1.0,
             enable_thinking: Some(false),
@@ -84,6 +88,16 @@ pub struct LocalEngine {
 
 fn err(what: &str, e: impl std::fmt::Display) -> String {
     format!("{what}: {e}")
+}
+
+fn model_dtype(name: &str) -> Result<ModelDType, String> {
+    Ok(match name.to_ascii_lowercase().as_str() {
+        "auto" => ModelDType::Auto,
+        "f32" => ModelDType::F32,
+        "bf16" => ModelDType::BF16,
+        "f16" => ModelDType::F16,
+        other => return Err(format!("unknown dtype '{other}' (auto, f32, bf16, f16)")),
+    })
 }
 
 fn isq_type(name: &str) -> Result<IsqType, String> {
@@ -190,6 +204,9 @@ impl LocalEngine {
                 if let Some(q) = &config.isq {
                     builder = builder.with_isq(isq_type(q)?);
                 }
+                if let Some(d) = &config.dtype {
+                    builder = builder.with_dtype(model_dtype(d)?);
+                }
                 builder
                     .build()
                     .await
@@ -236,6 +253,72 @@ impl LocalEngine {
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Greedy continuation of raw prompt ids, as token ids: up to `max_tokens`, stopping early only
+    /// at the model's own end-of-sequence token. For checking the runtime against the trainer's
+    /// forward pass (the ids come back as each step's top-1 log-probability entry).
+    pub fn greedy_ids(&self, prompt: Vec<u32>, max_tokens: usize) -> Result<Vec<u32>, String> {
+        let mut params = SamplingParams::deterministic();
+        params.max_len = Some(max_tokens);
+        params.top_n_logprobs = 1;
+        let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+        let request = Request::Normal(Box::new(NormalRequest {
+            messages: RequestMessage::CompletionTokens(prompt),
+            sampling_params: params,
+            response: tx,
+            return_logprobs: true,
+            is_streaming: false,
+            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            constraint: Constraint::None,
+            suffix: None,
+            tools: None,
+            tool_choice: None,
+            logits_processors: None,
+            return_raw_logits: false,
+            web_search_options: None,
+            model_id: None,
+            truncate_sequence: false,
+        }));
+        let response = self.runtime.block_on(async {
+            let sender = self
+                .model
+                .inner()
+                .get_sender(None)
+                .map_err(|e| e.to_string())?;
+            sender
+                .send(request)
+                .await
+                .map_err(|e| format!("the engine is gone: {e}"))?;
+            rx.recv()
+                .await
+                .ok_or_else(|| "the engine dropped the request".to_string())
+        })?;
+        match response {
+            Response::CompletionDone(c) => {
+                let choice = c
+                    .choices
+                    .into_iter()
+                    .next()
+                    .ok_or("the completion has no choice")?;
+                let steps = choice
+                    .logprobs
+                    .and_then(|l| l.content)
+                    .ok_or("the completion has no log-probabilities")?;
+                steps
+                    .iter()
+                    .map(|s| {
+                        s.top_logprobs
+                            .first()
+                            .map(|t| t.token)
+                            .ok_or_else(|| "a step without a top log-probability".to_string())
+                    })
+                    .collect()
+            }
+            Response::ValidationError(e) | Response::InternalError(e) => Err(e.to_string()),
+            Response::CompletionModelError(e, _) | Response::ModelError(e, _) => Err(e),
+            _ => Err("unexpected response kind".into()),
+        }
     }
 
     /// Generates from raw prompt ids. Returns (text, usage).
