@@ -1,6 +1,7 @@
 //! `env0`: the command line of env0: worlds (`env0 world …`), task sets (`env0 tasks …`), evals
-//! (`env0 eval …`) and LoRA training (`env0 train`, `env0 merge`); data verbs join as they are built.
+//! (`env0 eval …`), SFT data (`env0 data …`) and LoRA training (`env0 train`, `env0 merge`).
 
+mod data;
 mod eval;
 mod tasks;
 mod train;
@@ -31,6 +32,8 @@ enum Command {
     Tasks(tasks::TasksArgs),
     /// Run a task set with a model (resumable), report it, compare runs.
     Eval(Box<eval::EvalArgs>),
+    /// SFT data from eval results: build, validate, tokenize, audit.
+    Data(data::DataArgs),
 }
 
 fn main() {
@@ -41,6 +44,7 @@ fn main() {
         Command::Merge(args) => train::run_merge(args),
         Command::Tasks(args) => tasks::run(args),
         Command::Eval(args) => eval::run(*args),
+        Command::Data(args) => data::run(args),
     };
     match result {
         Ok(code) => std::process::exit(code),

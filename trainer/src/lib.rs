@@ -1,5 +1,6 @@
-//! env0-trainer: LoRA SFT for small decoder LLMs (Llama / Qwen2 / Qwen3) on a CPU backend, with
-//! PEFT adapter export and merged weights. See README.md for what it owns.
+//! env0-trainer: SFT data (build, validate, tokenize, audit — `sft`) and LoRA SFT for small
+//! decoder LLMs (Llama / Qwen2 / Qwen3) on a CPU backend, with PEFT adapter export and merged
+//! weights. See README.md for what it owns.
 pub mod backend;
 pub mod config;
 pub mod data;
@@ -12,6 +13,7 @@ pub mod ops;
 pub mod optim;
 pub mod plot;
 pub mod quant;
+pub mod sft;
 pub mod train;
 pub mod weights;
 

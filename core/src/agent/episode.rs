@@ -94,6 +94,42 @@ pub fn system_prompt(tw: &TaskWorld, task: &Task) -> String {
     )
 }
 
+/// The toolkit an episode of `task` dispatches to: the task's apps, acting as its user.
+pub fn task_toolkit(task: &Task, profile: Profile) -> Toolkit {
+    Toolkit::new(profile, &task.apps, Some(task.seed.user.clone()))
+}
+
+/// The tools the model is offered, as chat-format function schemas.
+pub fn chat_tools(toolkit: &Toolkit) -> Vec<ChatTool> {
+    toolkit
+        .tools()
+        .iter()
+        .map(|t| ChatTool::function(t.name, t.description.clone(), t.parameters.clone()))
+        .collect()
+}
+
+/// The conversation an episode starts from: the system prompt and the task's instruction.
+pub fn opening_messages(tw: &TaskWorld, task: &Task) -> Vec<Message> {
+    vec![
+        Message::system(system_prompt(tw, task)),
+        Message::user(task.instruction.clone()),
+    ]
+}
+
+/// The messages and tools of an episode's first model call for `task` — exactly what
+/// `run_episode` sends (same world build, toolkit and system prompt), for checks that compare
+/// training data against the runtime (`env0 data audit`).
+pub fn first_request(
+    task: &Task,
+    profile: Profile,
+) -> Result<(Vec<Message>, Vec<ChatTool>), String> {
+    let tw = build(task)?;
+    Ok((
+        opening_messages(&tw, task),
+        chat_tools(&task_toolkit(task, profile)),
+    ))
+}
+
 /// Runs `task` with `model` from a fresh world and verifies the result.
 pub fn run_episode(task: &Task, model: &mut dyn Model, config: &EpisodeConfig) -> Episode {
     let mut episode = Episode {
@@ -116,16 +152,9 @@ pub fn run_episode(task: &Task, model: &mut dyn Model, config: &EpisodeConfig) -
             return episode;
         }
     };
-    let toolkit = Toolkit::new(config.profile, &task.apps, Some(task.seed.user.clone()));
-    episode.tools = toolkit
-        .tools()
-        .iter()
-        .map(|t| ChatTool::function(t.name, t.description.clone(), t.parameters.clone()))
-        .collect();
-    episode.messages = vec![
-        Message::system(system_prompt(&tw, task)),
-        Message::user(task.instruction.clone()),
-    ];
+    let toolkit = task_toolkit(task, config.profile);
+    episode.tools = chat_tools(&toolkit);
+    episode.messages = opening_messages(&tw, task);
     let mut retries = 0;
     episode.stop = loop {
         if episode.turns >= task.limits.max_turns {

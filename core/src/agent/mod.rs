@@ -8,7 +8,10 @@ mod model;
 pub mod remote;
 mod scripted;
 
-pub use episode::{run_episode, system_prompt, Episode, EpisodeConfig, StopReason};
+pub use episode::{
+    chat_tools, first_request, opening_messages, run_episode, system_prompt, task_toolkit, Episode,
+    EpisodeConfig, StopReason,
+};
 pub use model::{Model, ModelError, ModelReply, ModelRequest, Usage};
 pub use remote::{RemoteConfig, RemoteModel};
 pub use scripted::{OracleModel, ReplayModel};
