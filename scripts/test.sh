@@ -17,8 +17,12 @@ echo "== cargo test"
 # Benches are compiled by clippy above and proven by tasks verify below; not run here in debug.
 cargo test --workspace --locked --no-fail-fast
 
+echo "== local backend (mistralrs, release): the runtime gives the trainer's greedy tokens"
+# The longest step from clean (~17 min on 2 cores); the binary below reuses the same build.
+cargo test --release --locked -p env0-cli --features local --test runtime_parity
+
 echo "== tasks-lite: regenerate (must be byte-identical) and prove every task"
-cargo build --release --locked -p env0-cli
+cargo build --release --locked -p env0-cli --features local
 env0="${CARGO_TARGET_DIR:-target}/release/env0"
 "$env0" tasks generate --check
 "$env0" tasks verify -j 2

@@ -270,13 +270,9 @@ mod local {
         let mut cfg = LocalConfig::new(path);
         cfg.family = match &a.chat_family {
             None => None,
-            Some(name) => Some(
-                Family::ALL
-                    .iter()
-                    .copied()
-                    .find(|f| f.name() == name)
-                    .ok_or_else(|| anyhow!("unknown chat family '{name}'"))?,
-            ),
+            Some(name) => {
+                Some(Family::by_name(name).ok_or_else(|| anyhow!("unknown chat family '{name}'"))?)
+            }
         };
         cfg.lora = a.lora.clone();
         cfg.isq = a.isq.clone();

@@ -111,6 +111,9 @@ pub fn load_model(path: &Path) -> Result<Model> {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StepMetrics {
     pub step: u64,
+    /// Training loss of the step; NaN (written as null) on the step-0 row, which only carries
+    /// the held-out loss before any update.
+    #[serde(deserialize_with = "null_as_nan")]
     pub loss: f32,
     pub lr: f32,
     pub grad_norm: f32,
@@ -118,6 +121,11 @@ pub struct StepMetrics {
     pub tokens_per_s: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eval_loss: Option<f32>,
+}
+
+fn null_as_nan<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f32, D::Error> {
+    use serde::Deserialize;
+    Ok(Option::<f32>::deserialize(d)?.unwrap_or(f32::NAN))
 }
 
 #[derive(Debug, Clone)]
@@ -207,6 +215,25 @@ fn train_on_pool(cfg: &TrainConfig) -> Result<TrainSummary> {
     let mut tokens_total = 0usize;
     let mut last = (f32::NAN, None);
     let mut step = start;
+    // The held-out loss before any update (the base model: LoRA B starts at zero), so the curve
+    // shows where training started from.
+    if let (0, Some(e), true) = (start, &eval_set, cfg.eval_every > 0) {
+        let e0 = eval_loss(&be, &model, &lora, e, cfg)?;
+        let m = StepMetrics {
+            step: 0,
+            loss: f32::NAN,
+            lr: 0.0,
+            grad_norm: 0.0,
+            tokens: 0,
+            tokens_per_s: 0.0,
+            eval_loss: Some(e0),
+        };
+        let line = serde_json::to_string(&m).map_err(|e| TrainerError::Data(e.to_string()))?;
+        writeln!(metrics, "{line}").map_err(io_err(&out.join("metrics.jsonl")))?;
+        if cfg.progress {
+            eprintln!("step 0: held-out loss {e0:.4}");
+        }
+    }
     while step < cfg.max_steps {
         if cfg.stop_after > 0 && step - start >= cfg.stop_after {
             break;

@@ -324,3 +324,37 @@ fn unreadable_inputs_are_errors_naming_path_and_line() {
     .to_string();
     assert!(err.contains(&format!("{}:2:", path.display())), "{err}");
 }
+
+#[test]
+fn identical_rows_from_different_tasks_are_written_once() {
+    let dir = scratch("dedupe");
+    let rows = oracle_rows();
+    // A second task whose episode is the same conversation (as tasks of one template with the
+    // same instruction are at their first exchange).
+    let mut twin = rows[0].clone();
+    twin["task"] = json!("zz-twin-of-first");
+    twin["example_id"] = json!("zz-twin-of-first");
+    let mut with_twin = rows.clone();
+    with_twin.push(twin);
+    let (plain, doubled) = (dir.join("plain.jsonl"), dir.join("doubled.jsonl"));
+    write_jsonl(&plain, &rows);
+    write_jsonl(&doubled, &with_twin);
+    let opts = BuildOptions {
+        rows: RowMode::Exchange,
+        ..BuildOptions::default()
+    };
+    let a = build(&[plain], &dir.join("out-plain"), &opts)
+        .unwrap()
+        .manifest;
+    let b = build(&[doubled], &dir.join("out-doubled"), &opts)
+        .unwrap()
+        .manifest;
+    assert_eq!(
+        b.counts.kept,
+        a.counts.kept + 1,
+        "the twin episode passes the filters"
+    );
+    assert_eq!(b.counts.rows, a.counts.rows, "but adds no row");
+    assert_eq!(b.counts.duplicate_rows, assistant_count(&rows[0]));
+    assert_eq!(a.counts.duplicate_rows, 0);
+}

@@ -255,32 +255,33 @@ impl LocalEngine {
         &self.name
     }
 
-    /// Greedy continuation of raw prompt ids, as token ids: up to `max_tokens`, stopping early only
-    /// at the model's own end-of-sequence token. For checking the runtime against the trainer's
-    /// forward pass (the ids come back as each step's top-1 log-probability entry).
-    pub fn greedy_ids(&self, prompt: Vec<u32>, max_tokens: usize) -> Result<Vec<u32>, String> {
-        let mut params = SamplingParams::deterministic();
-        params.max_len = Some(max_tokens);
-        params.top_n_logprobs = 1;
+    /// Sends one request to the engine and waits for its reply.
+    fn submit(
+        &self,
+        messages: RequestMessage,
+        sampling_params: SamplingParams,
+        return_logprobs: bool,
+        logits_processors: Option<Vec<Arc<dyn mistralrs::CustomLogitsProcessor>>>,
+    ) -> Result<Response, String> {
         let (tx, mut rx) = tokio::sync::mpsc::channel(4);
         let request = Request::Normal(Box::new(NormalRequest {
-            messages: RequestMessage::CompletionTokens(prompt),
-            sampling_params: params,
+            messages,
+            sampling_params,
             response: tx,
-            return_logprobs: true,
+            return_logprobs,
             is_streaming: false,
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
             constraint: Constraint::None,
             suffix: None,
             tools: None,
             tool_choice: None,
-            logits_processors: None,
+            logits_processors,
             return_raw_logits: false,
             web_search_options: None,
             model_id: None,
             truncate_sequence: false,
         }));
-        let response = self.runtime.block_on(async {
+        self.runtime.block_on(async {
             let sender = self
                 .model
                 .inner()
@@ -293,7 +294,17 @@ impl LocalEngine {
             rx.recv()
                 .await
                 .ok_or_else(|| "the engine dropped the request".to_string())
-        })?;
+        })
+    }
+
+    /// Greedy continuation of raw prompt ids, as token ids: up to `max_tokens`, stopping early only
+    /// at the model's own end-of-sequence token. For checking the runtime against the trainer's
+    /// forward pass (the ids come back as each step's top-1 log-probability entry).
+    pub fn greedy_ids(&self, prompt: Vec<u32>, max_tokens: usize) -> Result<Vec<u32>, String> {
+        let mut params = SamplingParams::deterministic();
+        params.max_len = Some(max_tokens);
+        params.top_n_logprobs = 1;
+        let response = self.submit(RequestMessage::CompletionTokens(prompt), params, true, None)?;
         match response {
             Response::CompletionDone(c) => {
                 let choice = c
@@ -346,39 +357,13 @@ impl LocalEngine {
             );
             vec![p]
         });
-        let (tx, mut rx) = tokio::sync::mpsc::channel(4);
-        let request = Request::Normal(Box::new(NormalRequest {
-            messages: RequestMessage::CompletionTokens(ids),
-            sampling_params: params,
-            response: tx,
-            return_logprobs: false,
-            is_streaming: false,
-            id: self.next_id.fetch_add(1, Ordering::Relaxed),
-            constraint: Constraint::None,
-            suffix: None,
-            tools: None,
-            tool_choice: None,
-            logits_processors: processors,
-            return_raw_logits: false,
-            web_search_options: None,
-            model_id: None,
-            truncate_sequence: false,
-        }));
         let backend = |e: String| ModelError::Backend(format!("{}: {e}", self.name));
-        let response = self.runtime.block_on(async {
-            let sender = self
-                .model
-                .inner()
-                .get_sender(None)
-                .map_err(|e| e.to_string())?;
-            sender
-                .send(request)
-                .await
-                .map_err(|e| format!("the engine is gone: {e}"))?;
-            rx.recv()
-                .await
-                .ok_or_else(|| "the engine dropped the request".to_string())
-        });
+        let response = self.submit(
+            RequestMessage::CompletionTokens(ids),
+            params,
+            false,
+            processors,
+        );
         match response.map_err(backend)? {
             Response::CompletionDone(c) => {
                 let text = c

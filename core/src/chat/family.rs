@@ -55,6 +55,11 @@ impl Family {
         Family::ChatML,
     ];
 
+    /// The family called `name` (as [`Family::name`] spells it).
+    pub fn by_name(name: &str) -> Option<Family> {
+        Family::ALL.iter().copied().find(|f| f.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Family::Qwen2_5 => "qwen2.5",

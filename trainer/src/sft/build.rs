@@ -144,6 +144,10 @@ pub struct Counts {
     pub reasoning_stripped: usize,
     /// Rows whose ShareGPT form lost assistant text written next to a tool call.
     pub sharegpt_text_dropped: usize,
+    /// Rows left out because an earlier row had the same messages, trained turn and tools
+    /// (tasks of one template with the same instruction share their first exchanges; a
+    /// duplicate would weigh that exchange twice in training and leak into held-out sets).
+    pub duplicate_rows: usize,
 }
 
 /// `manifest.json`: what went in, what came out, and why the rest was left out.
@@ -403,8 +407,16 @@ pub fn build(inputs: &[PathBuf], out: &Path, opts: &BuildOptions) -> Result<Buil
     let mut prime = String::new();
     let mut openai = String::new();
     let mut sharegpt = Vec::new();
+    let mut contents = BTreeSet::new();
     for episode in kept.values() {
-        let rows = rows_of(episode, opts.rows);
+        let mut rows = rows_of(episode, opts.rows);
+        let total = rows.len();
+        rows.retain(|row| {
+            let content = serde_json::to_vec(&(&row.messages, &row.tools, row.prompt_len))
+                .unwrap_or_default();
+            contents.insert(Sha256::digest(&content).to_vec())
+        });
+        manifest.counts.duplicate_rows += total - rows.len();
         if let Some(meta) = &episode.meta {
             manifest
                 .families

@@ -59,10 +59,7 @@ pub fn load_chat_format(model: &Path, family: Option<&str>) -> Result<ChatFormat
     let family = match family {
         None => None,
         Some(name) => Some(
-            Family::ALL
-                .iter()
-                .copied()
-                .find(|f| f.name() == name)
+            Family::by_name(name)
                 .ok_or_else(|| TrainerError::Data(format!("unknown chat family '{name}'")))?,
         ),
     };
