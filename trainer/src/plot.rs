@@ -1,9 +1,9 @@
-//! A loss-curve PNG with no font or image dependencies: a small RGB canvas, lines, a 3×5 digit
-//! font for the axis numbers, and a stored-deflate PNG encoder (the files are small).
+//! A loss-curve PNG: a small RGB canvas, lines, a 3×5 digit font for the axis numbers, encoded by
+//! the `png` crate.
 
 use std::path::Path;
 
-use crate::error::Result;
+use crate::error::{Result, TrainerError};
 use crate::train::StepMetrics;
 
 const W: usize = 720;
@@ -167,70 +167,21 @@ pub fn loss_curve_png(path: &Path, rows: &[StepMetrics]) -> Result<()> {
             cv.set(x as i64, y as i64 + d, [214, 39, 40]);
         }
     }
-    crate::weights::write_atomic(path, &encode_png(&cv.px, W, H))
+    crate::weights::write_atomic(path, &encode_png(&cv.px, W, H)?)
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut c = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        c ^= b as u32;
-        for _ in 0..8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-        }
-    }
-    !c
-}
-
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend((data.len() as u32).to_be_bytes());
-    let mut body = kind.to_vec();
-    body.extend_from_slice(data);
-    out.extend_from_slice(&body);
-    out.extend(crc32(&body).to_be_bytes());
-}
-
-/// RGB8 PNG with stored (uncompressed) deflate blocks.
-fn encode_png(px: &[[u8; 3]], w: usize, h: usize) -> Vec<u8> {
-    let mut raw = Vec::with_capacity(h * (w * 3 + 1));
-    for row in px.chunks(w) {
-        raw.push(0);
-        for p in row {
-            raw.extend_from_slice(p);
-        }
-    }
-    let mut z = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = raw.chunks(65535).collect();
-    for (i, b) in blocks.iter().enumerate() {
-        z.push(u8::from(i + 1 == blocks.len()));
-        z.extend((b.len() as u16).to_le_bytes());
-        z.extend((!(b.len() as u16)).to_le_bytes());
-        z.extend_from_slice(b);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &x in &raw {
-        a = (a + x as u32) % 65521;
-        b = (b + a) % 65521;
-    }
-    z.extend(((b << 16) | a).to_be_bytes());
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend((w as u32).to_be_bytes());
-    ihdr.extend((h as u32).to_be_bytes());
-    ihdr.extend([8, 2, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &ihdr);
-    chunk(&mut out, b"IDAT", &z);
-    chunk(&mut out, b"IEND", &[]);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn crc_of_iend_is_the_known_value() {
-        assert_eq!(super::crc32(b"IEND"), 0xAE42_6082);
-    }
+/// RGB8 PNG, compressed by the `png` crate.
+fn encode_png(px: &[[u8; 3]], w: usize, h: usize) -> Result<Vec<u8>> {
+    let raw: Vec<u8> = px.iter().flatten().copied().collect();
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w as u32, h as u32);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::High);
+    let png_err =
+        |e: png::EncodingError| TrainerError::Data(format!("encoding the loss curve: {e}"));
+    let mut writer = enc.write_header().map_err(png_err)?;
+    writer.write_image_data(&raw).map_err(png_err)?;
+    writer.finish().map_err(png_err)?;
+    Ok(out)
 }

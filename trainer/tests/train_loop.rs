@@ -51,8 +51,11 @@ fn resume_gives_a_bit_identical_adapter_and_outputs_are_written() {
     let s = train(&full).expect("train");
     assert_eq!(s.final_step, 6);
     let rows = read_metrics(&full.out_dir.join("metrics.jsonl")).expect("metrics");
-    assert_eq!(rows.len(), 6);
-    assert!(rows.iter().filter(|r| r.eval_loss.is_some()).count() == 2);
+    // A step-0 row with the held-out loss before any update, then one row per step.
+    assert_eq!(rows.len(), 7);
+    assert_eq!(rows[0].step, 0);
+    assert!(rows[0].loss.is_nan() && rows[0].eval_loss.is_some());
+    assert_eq!(rows.iter().filter(|r| r.eval_loss.is_some()).count(), 3);
     let png = std::fs::read(full.out_dir.join("loss.png")).expect("png");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
 
@@ -81,5 +84,5 @@ fn resume_gives_a_bit_identical_adapter_and_outputs_are_written() {
     assert_eq!(adapter_bytes(&full.out_dir), adapter_bytes(&part.out_dir));
     let resumed_rows = read_metrics(&part.out_dir.join("metrics.jsonl")).expect("metrics");
     let steps: Vec<u64> = resumed_rows.iter().map(|r| r.step).collect();
-    assert_eq!(steps, vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(steps, vec![0, 1, 2, 3, 4, 5, 6]);
 }
