@@ -66,6 +66,9 @@ fn doing_nothing_scores_zero_and_says_why() {
     let mut w = support::world();
     let v = run(&mut w, &[]);
     assert_eq!(v.reward, 0.0);
+    // +0, not -0: results.jsonl would otherwise say "reward": -0.0.
+    assert!(v.reward.is_sign_positive() && v.score.is_sign_positive());
+    assert_eq!(serde_json::to_string(&v.reward).unwrap(), "0.0");
     assert!(!v.passed);
     let title = &v.checks[0];
     assert!(!title.passed);

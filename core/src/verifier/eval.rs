@@ -325,12 +325,13 @@ pub fn evaluate(
             explanation: format!("{}: {detail}", check.describe),
         });
     }
-    let total: f64 = checks.iter().map(|c| c.weight.max(0.0)).sum();
+    // fold from +0.0: `sum()` of no f64s is -0.0, which would show as a reward of "-0.0".
+    let total: f64 = checks.iter().map(|c| c.weight.max(0.0)).fold(0.0, |a, w| a + w);
     let got: f64 = checks
         .iter()
         .filter(|c| c.passed)
         .map(|c| c.weight.max(0.0))
-        .sum();
+        .fold(0.0, |a, w| a + w);
     let score = if total > 0.0 { got / total } else { 0.0 };
     let mut reward = score;
     let mut forced: Option<f64> = None;
