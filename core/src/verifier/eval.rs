@@ -326,7 +326,10 @@ pub fn evaluate(
         });
     }
     // fold from +0.0: `sum()` of no f64s is -0.0, which would show as a reward of "-0.0".
-    let total: f64 = checks.iter().map(|c| c.weight.max(0.0)).fold(0.0, |a, w| a + w);
+    let total: f64 = checks
+        .iter()
+        .map(|c| c.weight.max(0.0))
+        .fold(0.0, |a, w| a + w);
     let got: f64 = checks
         .iter()
         .filter(|c| c.passed)
