@@ -111,8 +111,8 @@ struct RunArgs {
     /// Local: in-situ quantization for safetensors models (q4k, q8_0…).
     #[arg(long)]
     isq: Option<String>,
-    /// Local: compute dtype for safetensors models (auto, f32, bf16, f16; auto lets mistralrs
-    /// choose, which is F16 on many CPUs).
+    /// Local: compute dtype (auto, f32, bf16, f16; auto lets mistralrs choose, which is F16 on
+    /// many CPUs). For a GGUF file it is the activation dtype; the weights keep their types.
     #[arg(long)]
     dtype: Option<String>,
     /// Local: context window to enforce (default: the model's).

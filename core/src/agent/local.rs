@@ -5,24 +5,30 @@
 //! the ids go to mistralrs as `RequestMessage::CompletionTokens` (its own chat templates and
 //! tool parsing differ from training, see DESIGN.md), and our parser reads the completion.
 //!
-//! - GGUF (llama, qwen2, qwen3): `GgufModelBuilder`; a PEFT LoRA adapter for llama GGUF through
-//!   `GgufLoraModelBuilder` with `preload_adapters: Some(vec![])` (0.8.1's default merge path
-//!   panics or silently drops the adapter; see reference/mistralrs-0.8.1-notes.md §3). q/k
-//!   adapters trained on HF weights must have their `lora_B` rows permuted to GGUF's RoPE layout.
+//! - GGUF (llama, qwen2, qwen3): mistralrs's GGUF loader, built as `GgufModelBuilder` /
+//!   `GgufLoraModelBuilder` do but with our compute dtype (those builders hard-code `Auto`, which
+//!   is F16 on many CPUs). A PEFT LoRA adapter for llama GGUF is loaded with
+//!   `preload_adapters: Some(vec![])`, i.e. applied at run time (0.8.1's default merge path panics
+//!   or silently drops the adapter; see reference/mistralrs-0.8.1-notes.md §3). llama.cpp's
+//!   HF→GGUF converter permutes the rows of q_proj / k_proj for its RoPE layout, and mistralrs
+//!   adds `B·A` to the GGUF weights as they are, so an adapter trained on HF weights that targets
+//!   q_proj / k_proj is loaded from a copy with those `lora_B` rows permuted the same way
+//!   ([`gguf_layout_adapter`]).
 //! - A HF safetensors directory: `TextModelBuilder`, optionally with in-situ quantization.
 //! - Greedy decoding, or seeded sampling done by a logits processor with our own RNG (mistralrs
 //!   0.8.1 seeds its sampler once per engine, so its own sampling is not reproducible per episode).
 //! - The KV cache of earlier turns is reused through mistralrs's prefix cache: each turn's prompt
 //!   extends the last one, so a step mostly prefills only the new tokens.
 
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use mistralrs::core::RequestMessage;
 use mistralrs::{
-    Constraint, DType, GgufLoraModelBuilder, GgufModelBuilder, IsqType, ModelDType, NormalRequest,
-    Request, Response, SamplingParams, StopTokens, Tensor, TextModelBuilder, TokenSource,
+    Constraint, DType, IsqType, ModelDType, NormalRequest, Request, Response, SamplingParams,
+    StopTokens, Tensor, TextModelBuilder, TokenSource,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -41,8 +47,8 @@ pub struct LocalConfig {
     pub lora: Option<PathBuf>,
     /// In-situ quantization for safetensors models (`q4k`, `q8_0`…).
     pub isq: Option<String>,
-    /// Compute dtype for safetensors models: `auto` (mistralrs picks; F16 on many CPUs), `f32`,
-    /// `bf16` or `f16`. `None` = auto.
+    /// Compute dtype: `auto` (mistralrs picks; F16 on many CPUs), `f32`, `bf16` or `f16`. For a
+    /// GGUF file it is the activation dtype (the weights keep their GGUF types). `None` = auto.
     pub dtype: Option<String>,
     /// 0 = greedy.
     pub temperature: f64,
@@ -84,6 +90,8 @@ pub struct LocalEngine {
     context: usize,
     name: String,
     next_id: AtomicUsize,
+    /// The GGUF-layout copy of the adapter, removed when the engine is dropped.
+    _adapter_copy: Option<tempfile::TempDir>,
 }
 
 fn err(what: &str, e: impl std::fmt::Display) -> String {
@@ -132,87 +140,59 @@ impl LocalEngine {
             .build()
             .map_err(|e| err("starting the tokio runtime", e))?;
         let is_gguf = path.is_file();
-        let (format, model_context) = if is_gguf {
+        let dtype = match &config.dtype {
+            Some(d) => model_dtype(d)?,
+            None => ModelDType::Auto,
+        };
+        let mut adapter_copy = None;
+        let (format, model_context, model) = if is_gguf {
             let gguf = Gguf::open(&path).map_err(|e| err("reading the GGUF", e))?;
             let context = gguf.architecture().and_then(|arch| {
                 gguf.get_u64(&format!("{arch}.context_length"))
                     .map(|n| n as usize)
             });
-            (
-                ChatFormat::from_gguf(&path, config.family).map_err(|e| err("chat format", e))?,
-                context,
-            )
+            let format =
+                ChatFormat::from_gguf(&path, config.family).map_err(|e| err("chat format", e))?;
+            let adapter = match &config.lora {
+                None => None,
+                Some(adapter) => {
+                    let adapter = absolute(adapter)?;
+                    adapter_copy = gguf_layout_adapter(&adapter, &gguf)?;
+                    Some(match &adapter_copy {
+                        Some(copy) => copy.path().to_path_buf(),
+                        None => adapter,
+                    })
+                }
+            };
+            let model = runtime.block_on(load_gguf(&path, adapter.as_deref(), &dtype, config))?;
+            (format, context, model)
         } else {
             let context = std::fs::read_to_string(path.join("config.json"))
                 .ok()
                 .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
                 .and_then(|v| v.get("max_position_embeddings").and_then(|n| n.as_u64()))
                 .map(|n| n as usize);
-            (
-                ChatFormat::from_hf_dir(&path, config.family).map_err(|e| err("chat format", e))?,
-                context,
-            )
-        };
-        let model = runtime.block_on(async {
-            if is_gguf {
-                let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
-                let file = path
-                    .file_name()
-                    .and_then(|f| f.to_str())
-                    .ok_or_else(|| format!("{}: bad file name", path.display()))?
-                    .to_string();
-                let builder = GgufModelBuilder::new(dir.display().to_string(), vec![file])
-                    .with_force_cpu()
-                    .with_token_source(TokenSource::None)
-                    .with_max_num_seqs(config.max_seqs.max(1))
-                    .with_prefix_cache_n((config.prefix_cache > 0).then_some(config.prefix_cache));
-                match &config.lora {
-                    None => builder
-                        .build()
-                        .await
-                        .map_err(|e| err("loading the GGUF", e)),
-                    Some(adapter) => {
-                        let adapter = absolute(adapter)?;
-                        let ordering = mistralrs::core::Ordering {
-                            adapters: Some(vec!["adapter".into()]),
-                            layers: None,
-                            base_model_id: dir.display().to_string(),
-                            // Some(vec![]): apply at run time; None merges and loses the adapter.
-                            preload_adapters: Some(vec![]),
-                        };
-                        GgufLoraModelBuilder::from_gguf_model_builder(
-                            builder,
-                            adapter.display().to_string(),
-                            ordering,
-                        )
-                        .build()
-                        .await
-                        .map_err(|e| err("loading the GGUF with its LoRA adapter", e))
-                    }
-                }
-            } else {
-                if config.lora.is_some() {
-                    return Err("LoRA on safetensors models: merge the adapter first \
-                                (mistralrs 0.8.1 resolves local adapters through the hub)"
-                        .to_string());
-                }
-                let mut builder = TextModelBuilder::new(path.display().to_string())
-                    .with_force_cpu()
-                    .with_token_source(TokenSource::None)
-                    .with_max_num_seqs(config.max_seqs.max(1))
-                    .with_prefix_cache_n((config.prefix_cache > 0).then_some(config.prefix_cache));
-                if let Some(q) = &config.isq {
-                    builder = builder.with_isq(isq_type(q)?);
-                }
-                if let Some(d) = &config.dtype {
-                    builder = builder.with_dtype(model_dtype(d)?);
-                }
-                builder
-                    .build()
-                    .await
-                    .map_err(|e| err("loading the model", e))
+            let format =
+                ChatFormat::from_hf_dir(&path, config.family).map_err(|e| err("chat format", e))?;
+            if config.lora.is_some() {
+                return Err("LoRA on safetensors models: merge the adapter first \
+                            (mistralrs 0.8.1 resolves local adapters through the hub)"
+                    .to_string());
             }
-        })?;
+            let mut builder = TextModelBuilder::new(path.display().to_string())
+                .with_force_cpu()
+                .with_token_source(TokenSource::None)
+                .with_max_num_seqs(config.max_seqs.max(1))
+                .with_prefix_cache_n((config.prefix_cache > 0).then_some(config.prefix_cache))
+                .with_dtype(dtype);
+            if let Some(q) = &config.isq {
+                builder = builder.with_isq(isq_type(q)?);
+            }
+            let model = runtime
+                .block_on(builder.build())
+                .map_err(|e| err("loading the model", e))?;
+            (format, context, model)
+        };
         let context = config
             .context
             .or(model_context)
@@ -240,6 +220,7 @@ impl LocalEngine {
             context,
             name,
             next_id: AtomicUsize::new(0),
+            _adapter_copy: adapter_copy,
         })
     }
 
@@ -398,6 +379,204 @@ impl LocalEngine {
     }
 }
 
+/// Loads a GGUF file (and a PEFT adapter for llama) as `GgufModelBuilder::build` /
+/// `GgufLoraModelBuilder::build` do on the CPU, but with `dtype` for the activations.
+async fn load_gguf(
+    path: &Path,
+    adapter: Option<&Path>,
+    dtype: &ModelDType,
+    config: &LocalConfig,
+) -> Result<mistralrs::Model, String> {
+    use mistralrs::core::{GGUFLoaderBuilder, GGUFSpecificConfig, MistralRsBuilder};
+    use mistralrs::{AutoDeviceMapParams, DefaultSchedulerMethod, DeviceMapSetting};
+    let dir = path
+        .parent()
+        .unwrap_or(Path::new("/"))
+        .display()
+        .to_string();
+    let file = path
+        .file_name()
+        .and_then(|f| f.to_str())
+        .ok_or_else(|| format!("{}: bad file name", path.display()))?
+        .to_string();
+    let mut builder = GGUFLoaderBuilder::new(
+        None,
+        None,
+        dir.clone(),
+        vec![file],
+        GGUFSpecificConfig { topology: None },
+        false,
+        None,
+    );
+    if let Some(adapter) = adapter {
+        // A local directory is read directly on this path (unlike `LoraModelBuilder`'s hub
+        // lookup); the order name only has to be a substring of its file names. `base_model_id`
+        // is also the tokenizer id: the GGUF's own directory keeps the GGUF tokenizer.
+        let ordering = mistralrs::core::Ordering {
+            adapters: Some(vec!["adapter".into()]),
+            layers: None,
+            base_model_id: dir,
+            // Some(vec![]): apply at run time; None merges and loses the adapter.
+            preload_adapters: Some(vec![]),
+        };
+        builder = builder.with_lora(adapter.display().to_string(), ordering);
+    }
+    let pipeline = builder
+        .build()
+        .load_model_from_hf(
+            None,
+            TokenSource::None,
+            dtype,
+            &mistralrs::Device::Cpu,
+            true,
+            DeviceMapSetting::Auto(AutoDeviceMapParams::default_text()),
+            None,
+            None,
+        )
+        .map_err(|e| match adapter {
+            None => err("loading the GGUF", e),
+            Some(_) => err("loading the GGUF with its LoRA adapter", e),
+        })?;
+    let seqs = NonZeroUsize::new(config.max_seqs.max(1)).unwrap_or(NonZeroUsize::MIN);
+    let scheduler = mistralrs::SchedulerConfig::DefaultScheduler {
+        method: DefaultSchedulerMethod::Fixed(seqs),
+    };
+    let runner = MistralRsBuilder::new(pipeline, scheduler, false, None)
+        .with_no_prefix_cache(config.prefix_cache == 0)
+        .with_prefix_cache_n(config.prefix_cache.max(1))
+        .build()
+        .await;
+    Ok(mistralrs::Model::new(runner))
+}
+
+/// For a llama GGUF, an adapter that targets q_proj / k_proj needs its `lora_B` rows in the GGUF's
+/// RoPE order: llama.cpp's converter stores each head's rows as interleaved pairs (GGUF row
+/// `2i + j` = HF row `j·hd/2 + i`), and since `permute(B·A) = permute(B)·A` permuting `lora_B`
+/// rows (q with `head_count`, k with `head_count_kv` heads) makes mistralrs add the right delta.
+/// Returns a temp dir holding the permuted copy (adapter_config.json + adapter_model.safetensors),
+/// or `None` when the adapter can be loaded as it is (another architecture, or no q/k targets).
+pub fn gguf_layout_adapter(
+    adapter: &Path,
+    gguf: &Gguf,
+) -> Result<Option<tempfile::TempDir>, String> {
+    if gguf.architecture() != Some("llama") {
+        return Ok(None);
+    }
+    let config_path = adapter.join("adapter_config.json");
+    let config_text = std::fs::read_to_string(&config_path)
+        .map_err(|e| err(&config_path.display().to_string(), e))?;
+    let config: serde_json::Value = serde_json::from_str(&config_text)
+        .map_err(|e| err(&config_path.display().to_string(), e))?;
+    let targets_qk = match config.get("target_modules") {
+        Some(serde_json::Value::Array(a)) => a
+            .iter()
+            .any(|t| matches!(t.as_str(), Some("q_proj" | "k_proj"))),
+        // PEFT's string form (a regex or "all-linear"): mistralrs 0.8.1 rejects it anyway.
+        Some(serde_json::Value::String(t)) => {
+            t.contains("q_proj") || t.contains("k_proj") || t == "all-linear"
+        }
+        _ => false,
+    };
+    if !targets_qk {
+        return Ok(None);
+    }
+    let heads = |key: &str| {
+        gguf.get_u64(key)
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|&n| n > 0)
+    };
+    let n_head =
+        heads("llama.attention.head_count").ok_or("the GGUF has no llama.attention.head_count")?;
+    let n_kv_head = heads("llama.attention.head_count_kv").unwrap_or(n_head);
+    let weights_path = adapter.join("adapter_model.safetensors");
+    let bytes =
+        std::fs::read(&weights_path).map_err(|e| err(&weights_path.display().to_string(), e))?;
+    let permuted = permute_adapter_weights(&bytes, n_head, n_kv_head)
+        .map_err(|e| err(&weights_path.display().to_string(), e))?;
+    let dir = tempfile::Builder::new()
+        .prefix("env0-gguf-adapter-")
+        .tempdir()
+        .map_err(|e| err("creating a temp dir for the adapter", e))?;
+    std::fs::write(dir.path().join("adapter_config.json"), config_text)
+        .map_err(|e| err("writing the adapter copy", e))?;
+    std::fs::write(dir.path().join("adapter_model.safetensors"), permuted)
+        .map_err(|e| err("writing the adapter copy", e))?;
+    Ok(Some(dir))
+}
+
+/// The adapter's safetensors with every q_proj / k_proj `lora_B` tensor's rows (dim 0) permuted
+/// from HF to GGUF RoPE order; other tensors and the header metadata are kept as they are.
+fn permute_adapter_weights(
+    bytes: &[u8],
+    n_head: usize,
+    n_kv_head: usize,
+) -> Result<Vec<u8>, String> {
+    use safetensors::tensor::TensorView;
+    use safetensors::SafeTensors;
+    let (_, metadata) = SafeTensors::read_metadata(bytes).map_err(|e| e.to_string())?;
+    let tensors = SafeTensors::deserialize(bytes).map_err(|e| e.to_string())?;
+    let mut owned = Vec::new();
+    let mut permuted = 0;
+    for (name, view) in tensors.tensors() {
+        let heads = if name.contains("q_proj.lora_B") {
+            Some(n_head)
+        } else if name.contains("k_proj.lora_B") {
+            Some(n_kv_head)
+        } else {
+            None
+        };
+        let data = match heads {
+            Some(heads) => {
+                let rows = view.shape().first().copied().unwrap_or(0);
+                permuted += 1;
+                permute_rope_rows(view.data(), rows, heads).map_err(|e| format!("{name}: {e}"))?
+            }
+            None => view.data().to_vec(),
+        };
+        owned.push((name, view.dtype(), view.shape().to_vec(), data));
+    }
+    if permuted == 0 {
+        return Err("the adapter targets q_proj/k_proj but has no q_proj/k_proj lora_B".into());
+    }
+    let views = owned
+        .iter()
+        .map(|(name, dtype, shape, data)| {
+            TensorView::new(*dtype, shape.clone(), data)
+                .map(|v| (name.clone(), v))
+                .map_err(|e| format!("{name}: {e}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    safetensors::serialize(views, metadata.metadata().clone()).map_err(|e| e.to_string())
+}
+
+/// llama.cpp's HF→GGUF row permutation of a q/k projection (`reshape(heads, 2, hd/2, …)
+/// .swapaxes(1, 2)`) on the raw bytes of a row-major `[rows, …]` tensor: GGUF row `h·hd + 2i + j`
+/// is HF row `h·hd + j·hd/2 + i`. Mirrors the trainer's `gguf::permute_rope_rows`.
+fn permute_rope_rows(data: &[u8], rows: usize, heads: usize) -> Result<Vec<u8>, String> {
+    if rows == 0
+        || !rows.is_multiple_of(heads)
+        || !(rows / heads).is_multiple_of(2)
+        || !data.len().is_multiple_of(rows)
+    {
+        return Err(format!("cannot split {rows} rows into {heads} RoPE heads"));
+    }
+    let row = data.len() / rows;
+    let hd = rows / heads;
+    let half = hd / 2;
+    let mut out = vec![0u8; data.len()];
+    for h in 0..heads {
+        for i in 0..half {
+            for j in 0..2 {
+                let gguf_row = h * hd + 2 * i + j;
+                let hf_row = h * hd + j * half + i;
+                out[gguf_row * row..(gguf_row + 1) * row]
+                    .copy_from_slice(&data[hf_row * row..(hf_row + 1) * row]);
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn absolute(p: &Path) -> Result<PathBuf, String> {
     if p.is_absolute() {
         Ok(p.to_path_buf())
@@ -539,6 +718,47 @@ impl Model for LocalModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn adapter_qk_lora_b_rows_are_permuted_to_gguf_rope_order() {
+        use safetensors::tensor::TensorView;
+        use safetensors::{Dtype, SafeTensors};
+        use std::collections::HashMap;
+        // 8 rows of one f32 each; q has 2 heads (head_dim 4), k 1 head (head_dim 8). The
+        // converter's reshape(heads, 2, hd/2).swapaxes(1, 2) gives per head [0, 2, 1, 3].
+        let rows: Vec<u8> = (0..8).flat_map(|x| (x as f32).to_le_bytes()).collect();
+        let names = [
+            "base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight",
+            "base_model.model.model.layers.0.self_attn.k_proj.lora_B.weight",
+            "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight",
+            "base_model.model.model.layers.0.self_attn.v_proj.lora_B.weight",
+        ];
+        let views = names.iter().map(|n| {
+            (
+                *n,
+                TensorView::new(Dtype::F32, vec![8, 1], &rows).expect("view"),
+            )
+        });
+        let meta = Some(HashMap::from([("format".to_string(), "pt".to_string())]));
+        let bytes = safetensors::serialize(views, meta.clone()).expect("serialize");
+        let out = permute_adapter_weights(&bytes, 2, 1).expect("permute");
+        let st = SafeTensors::deserialize(&out).expect("read back");
+        let floats = |name: &str| -> Vec<f32> {
+            let t = st.tensor(name).expect("tensor");
+            assert_eq!(t.shape(), &[8, 1]);
+            t.data()
+                .chunks(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect()
+        };
+        assert_eq!(floats(names[0]), [0., 2., 1., 3., 4., 6., 5., 7.]);
+        assert_eq!(floats(names[1]), [0., 4., 1., 5., 2., 6., 3., 7.]);
+        assert_eq!(floats(names[2]), [0., 1., 2., 3., 4., 5., 6., 7.]);
+        assert_eq!(floats(names[3]), [0., 1., 2., 3., 4., 5., 6., 7.]);
+        let (_, m) = SafeTensors::read_metadata(&out).expect("metadata");
+        assert_eq!(m.metadata(), &meta);
+        assert!(permute_adapter_weights(&bytes, 3, 1).is_err());
+    }
 
     #[test]
     fn seeded_sampling_is_reproducible_and_respects_top_p() {
