@@ -278,12 +278,14 @@ pub fn cross_entropy(
                 return 0.0;
             };
             let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let sum: f64 = row.iter().map(|&x| ((x - max) as f64).exp()).sum();
+            // exp in f32 (as PyTorch does), accumulated in f64.
+            let sum: f64 = row.iter().map(|&x| f64::from((x - max).exp())).sum();
             let lse = max as f64 + sum.ln();
             let nll = lse - row[t as usize] as f64;
             if grad {
+                let scale = w / sum as f32;
                 for x in row.iter_mut() {
-                    *x = w * ((*x as f64 - lse).exp() as f32);
+                    *x = (*x - max).exp() * scale;
                 }
                 row[t as usize] -= w;
             }
