@@ -18,18 +18,7 @@ use env0_core::verifier::evaluate;
 use serde_json::json;
 
 fn fixture(relative: &str) -> PathBuf {
-    let root = std::env::var_os("ENV0_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/env0/fixtures")
-        });
-    let path = root.join(relative);
-    assert!(
-        path.exists(),
-        "fixture {} is missing: run scripts/fetch-fixtures.sh chat",
-        path.display()
-    );
-    path
+    env0_core::fixtures::require(relative).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// "Move tomorrow's Vendor sync to 15:00." (as in core/tests/agent_episode.rs)

@@ -175,15 +175,7 @@ fn run_compare(a: &Path, b: &Path, json_out: Option<&Path>, resamples: usize) ->
 /// The default model: SmolLM2-135M-Instruct Q4_1 from the fixture cache
 /// (`scripts/fetch-fixtures.sh chat`).
 pub fn default_model_path() -> PathBuf {
-    let root = std::env::var_os("ENV0_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            std::env::var_os("HOME")
-                .map(PathBuf::from)
-                .unwrap_or_default()
-                .join(".cache/env0/fixtures")
-        });
-    root.join("chat/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+    env0_core::fixtures::path(env0_core::fixtures::SMOLLM2_GGUF)
 }
 
 enum ModelSpec {

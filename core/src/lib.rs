@@ -9,6 +9,7 @@ pub mod agent;
 pub mod chat;
 pub mod error;
 pub mod eval;
+pub mod fixtures;
 pub mod rest;
 pub mod seed;
 pub mod services;

@@ -10,18 +10,8 @@ use env0_trainer::optim::{AdamW, AdamWConfig};
 use env0_trainer::{Batch, CpuBackend, LoraConfig, LoraWeights, LossReduction, Model, Target};
 
 fn gguf_path() -> PathBuf {
-    let root = std::env::var_os("ENV0_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/env0/fixtures")
-        });
-    let p = root.join("chat/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf");
-    assert!(
-        p.exists(),
-        "{} missing: run scripts/fetch-fixtures.sh chat",
-        p.display()
-    );
-    p
+    env0_core::fixtures::require(env0_core::fixtures::SMOLLM2_GGUF)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

@@ -16,19 +16,7 @@ use std::sync::OnceLock;
 /// The fixture cache (`$ENV0_FIXTURES`, default `~/.cache/env0/fixtures`). A missing file fails the
 /// test with the command that fetches it: fixtures are never silently skipped.
 pub fn fixture(relative: &str) -> PathBuf {
-    let root = std::env::var_os("ENV0_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let home = std::env::var_os("HOME").expect("HOME is not set");
-            PathBuf::from(home).join(".cache/env0/fixtures")
-        });
-    let path = root.join(relative);
-    assert!(
-        path.exists(),
-        "fixture {} is missing: run scripts/fetch-fixtures.sh first",
-        path.display()
-    );
-    path
+    env0_core::fixtures::require(relative).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A seeded default world. Seeded once per test binary and loaded from that snapshot afterwards

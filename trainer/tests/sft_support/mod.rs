@@ -107,21 +107,9 @@ pub fn built(mode: RowMode) -> &'static Path {
 /// The fixture cache (`$ENV0_FIXTURES`, default `~/.cache/env0/fixtures`). A missing file fails
 /// the test with the command that fetches it: fixtures are never silently skipped.
 pub fn fixture(relative: &str) -> PathBuf {
-    let root = std::env::var_os("ENV0_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").expect("HOME is not set"))
-                .join(".cache/env0/fixtures")
-        });
-    let path = root.join(relative);
-    assert!(
-        path.exists(),
-        "fixture {} is missing: run scripts/fetch-fixtures.sh chat",
-        path.display()
-    );
-    path
+    env0_core::fixtures::require(relative).unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub fn smollm2() -> PathBuf {
-    fixture("chat/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+    fixture(env0_core::fixtures::SMOLLM2_GGUF)
 }
