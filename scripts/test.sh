@@ -18,11 +18,12 @@ echo "== cargo test"
 cargo test --workspace --locked --no-fail-fast
 
 echo "== local backend (mistralrs, release): the runtime gives the trainer's greedy tokens"
-# The longest step from clean (~17 min on 2 cores); the binary below reuses the same build.
+# The longest step from clean (~20 min on 2 cores). Running an integration test builds the
+# package's binary too, with the same features, so the steps below use that env0; a separate
+# `cargo build` would resolve dev-dependency features differently and compile mistralrs again.
 cargo test --release --locked -p env0-cli --features local --test runtime_parity
 
 echo "== tasks-lite: regenerate (must be byte-identical) and prove every task"
-cargo build --release --locked -p env0-cli --features local
 env0="${CARGO_TARGET_DIR:-target}/release/env0"
 "$env0" tasks generate --check
 "$env0" tasks verify -j 2
