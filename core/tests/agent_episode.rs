@@ -2,6 +2,7 @@
 //! of its trajectory reproduces the reward exactly, and malformed calls or context overflows do
 //! not crash an episode.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on setup failures
+mod eval_support;
 
 use env0_core::agent::{
     run_episode, EpisodeConfig, Model, ModelError, ModelReply, ModelRequest, OracleModel,
@@ -11,29 +12,11 @@ use env0_core::chat::{Message, ToolCall};
 use env0_core::tasks::Task;
 use serde_json::json;
 
-/// "Move tomorrow's Vendor sync to 15:00."
+/// "Move tomorrow's Vendor sync to 15:00." (the eval tests' task, world seed 42)
 fn move_meeting() -> Task {
-    let v = json!({
-        "format": 1, "id": "gcal-move-vendor-sync-test", "family": "gcal", "template": "test-move",
-        "split": "train", "instruction": "Push tomorrow's Vendor sync to 3pm, same length.",
-        "apps": ["calendar"],
-        "seed": {"seed": 42, "scale": "default", "now": "2026-03-16T16:00:00Z", "user": "alex@nexusai.com",
-                 "needles": [{"role": "target", "app": "calendar", "kind": "event",
-                              "data": {"summary": "Vendor sync", "days_from_now": 1, "start_hour": 11,
-                                       "duration_minutes": 30, "time_zone": "America/Los_Angeles"}}]},
-        "verifier": {"checks": [
-            {"id": "moved", "describe": "Vendor sync starts at 15:00 on 17 March",
-             "select": {"collection": "calendar_events", "needles": ["target"]},
-             "expect": {"all": [{"field": "start_at", "op": "time_eq", "value": "2026-03-17T15:00", "tz": "America/Los_Angeles"},
-                                {"field": "end_at", "op": "time_eq", "value": "2026-03-17T15:30", "tz": "America/Los_Angeles"}]}}
-        ]},
-        "oracle": {"steps": [
-            {"tool": "calendar_list_events", "args": {"time_min": "2026-03-17", "time_max": "2026-03-18", "query": "Vendor sync"}},
-            {"tool": "calendar_update_event", "args": {
-                "event_id": {"$from": 0, "path": "events", "where": [{"field": "summary", "op": "eq", "value": "Vendor sync"}], "get": "id"},
-                "start": "2026-03-17T15:00", "end": "2026-03-17T15:30"}}
-        ], "final_message": "Moved Vendor sync to 3:00-3:30pm tomorrow."}
-    });
+    let mut v = eval_support::move_meeting(42);
+    v["id"] = json!("gcal-move-vendor-sync-test");
+    v["split"] = json!("train");
     Task::from_json(&v.to_string()).unwrap()
 }
 

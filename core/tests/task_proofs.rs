@@ -1,6 +1,7 @@
 //! Proving tasks: a correct task passes (oracle 1, nothing 0, trap capped), and the proof fails
 //! loudly for a broken oracle, a collateral-damage run and a verifier that a no-op satisfies.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on setup failures
+mod eval_support;
 mod support;
 
 use env0_core::tasks::world::prove;
@@ -8,39 +9,18 @@ use env0_core::tasks::Task;
 use env0_core::tools::Profile;
 use serde_json::{json, Value};
 
-/// "Create a label called Receipts and put the newest message from the inbox under it."
+/// "Create a label called Receipts and put the newest message from the inbox under it." (the
+/// eval tests' task, with a trap: it labels the wrong thing and trashes mail.) Gmail's trash is a
+/// label, so a trashed message is an update that adds TRASH, which the task's gate forces to -1.
 fn label_task() -> Value {
-    json!({
-        "format": 1, "id": "gmail-label-newest-test", "family": "gmail", "template": "test-label-newest",
-        "split": "train", "instruction": "Make a Receipts label and file my newest inbox message under it.",
-        "apps": ["gmail"],
-        "seed": {"seed": 42, "scale": "default", "now": "2026-03-16T16:00:00Z", "user": "alex@nexusai.com"},
-        "verifier": {
-            "checks": [
-                {"id": "label", "describe": "a 'Receipts' label exists",
-                 "select": {"collection": "gmail_labels", "from": "added", "where": [{"field": "name", "op": "eq_ci", "value": "receipts"}]},
-                 "expect": {"count": {"eq": 1}}},
-                {"id": "filed", "weight": 2, "describe": "one message carries the Receipts label",
-                 "select": {"collection": "gmail_messages", "from": "updated"},
-                 "expect": {"any": [{"field": "label_ids", "op": "contains",
-                     "value": {"lookup": {"collection": "gmail_labels", "where": [{"field": "name", "op": "eq_ci", "value": "receipts"}], "field": "id"}}}]}}
-            ],
-            // Gmail's trash is a label: a trashed message is an update that adds TRASH
-            "gates": [{"id": "no-trash", "describe": "nothing is trashed",
-                       "select": {"collection": "gmail_messages", "from": "updated",
-                                  "where": [{"field": "label_ids", "op": "contains", "value": "TRASH"}]},
-                       "effect": {"force": -1.0}}]
-        },
-        "oracle": {"steps": [
-            {"tool": "gmail_search", "args": {"query": "in:inbox", "max_results": 1}},
-            {"tool": "gmail_create_label", "args": {"name": "Receipts"}},
-            {"tool": "gmail_modify_labels", "args": {"message_ids": [{"$from": 0, "path": "messages", "get": "id"}], "add": ["Receipts"]}}
-        ], "final_message": "Created the Receipts label and filed your newest inbox message under it."},
-        "trap": {"describe": "labels the wrong thing and trashes mail", "max_reward": 0.0, "script": {"steps": [
-            {"tool": "gmail_search", "args": {"query": "in:inbox", "max_results": 2}},
-            {"tool": "gmail_trash", "args": {"message_ids": [{"$from": 0, "path": "messages", "get": "id"}]}}
-        ], "final_message": "Done."}}
-    })
+    let mut v = eval_support::label_newest(42);
+    v["id"] = json!("gmail-label-newest-test");
+    v["split"] = json!("train");
+    v["trap"] = json!({"describe": "labels the wrong thing and trashes mail", "max_reward": 0.0, "script": {"steps": [
+        {"tool": "gmail_search", "args": {"query": "in:inbox", "max_results": 2}},
+        {"tool": "gmail_trash", "args": {"message_ids": [{"$from": 0, "path": "messages", "get": "id"}]}}
+    ], "final_message": "Done."}});
+    v
 }
 
 fn task(v: Value) -> Task {

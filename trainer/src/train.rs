@@ -208,8 +208,8 @@ fn train_on_pool(cfg: &TrainConfig) -> Result<TrainSummary> {
     let mut metrics = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(out.join("metrics.jsonl"))
-        .map_err(io_err(&out.join("metrics.jsonl")))?;
+        .open(&metrics_path)
+        .map_err(io_err(&metrics_path))?;
     let mut grads = lora.zeros_like();
     let t0 = Instant::now();
     let mut tokens_total = 0usize;
@@ -228,8 +228,7 @@ fn train_on_pool(cfg: &TrainConfig) -> Result<TrainSummary> {
             tokens_per_s: 0.0,
             eval_loss: Some(e0),
         };
-        let line = serde_json::to_string(&m).map_err(|e| TrainerError::Data(e.to_string()))?;
-        writeln!(metrics, "{line}").map_err(io_err(&out.join("metrics.jsonl")))?;
+        append_metrics(&mut metrics, &metrics_path, &m)?;
         if cfg.progress {
             eprintln!("step 0: held-out loss {e0:.4}");
         }
@@ -287,8 +286,7 @@ fn train_on_pool(cfg: &TrainConfig) -> Result<TrainSummary> {
             tokens_per_s: tps,
             eval_loss,
         };
-        let line = serde_json::to_string(&m).map_err(|e| TrainerError::Data(e.to_string()))?;
-        writeln!(metrics, "{line}").map_err(io_err(&out.join("metrics.jsonl")))?;
+        append_metrics(&mut metrics, &metrics_path, &m)?;
         if cfg.progress {
             progress(step, cfg.max_steps, loss, eval_loss, tps);
         }
@@ -303,7 +301,7 @@ fn train_on_pool(cfg: &TrainConfig) -> Result<TrainSummary> {
     let adapter_dir = out.join("adapter");
     if step == cfg.max_steps {
         save_peft_adapter(&adapter_dir, &lora, &cfg.model.display().to_string())?;
-        let rows = read_metrics(&out.join("metrics.jsonl"))?;
+        let rows = read_metrics(&metrics_path)?;
         crate::plot::loss_curve_png(&out.join("loss.png"), &rows)?;
     }
     Ok(TrainSummary {
@@ -314,6 +312,12 @@ fn train_on_pool(cfg: &TrainConfig) -> Result<TrainSummary> {
         tokens_per_s: tokens_total as f64 / t0.elapsed().as_secs_f64().max(1e-9),
         adapter_dir,
     })
+}
+
+/// One line of metrics.jsonl.
+fn append_metrics(file: &mut std::fs::File, path: &Path, m: &StepMetrics) -> Result<()> {
+    let line = serde_json::to_string(m).map_err(|e| TrainerError::Data(e.to_string()))?;
+    writeln!(file, "{line}").map_err(io_err(path))
 }
 
 /// Token-mean loss over a held-out set.

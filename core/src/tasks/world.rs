@@ -178,10 +178,11 @@ pub fn build_cached(task: &Task, cache: &BaseCache) -> Result<TaskWorld, String>
 /// [`build_cached`], plus the baseline of the initial state, read incrementally from the base's.
 fn build_with_baseline(task: &Task, cache: &BaseCache) -> Result<(TaskWorld, Baseline), String> {
     let (world, base) = cache.base(task)?;
-    let mut tw = finish(world, task)?;
+    let tw = finish(world, task)?;
+    // `finish` just took the initial snapshot: the baseline reuses that image.
     let baseline = tw
         .world
-        .baseline_since(&base.baseline)
+        .baseline_from(&tw.initial, &base.baseline)
         .map_err(|e| e.to_string())?;
     Ok((tw, baseline))
 }

@@ -235,11 +235,11 @@ impl World {
         Baseline::read(&self.conn, image.as_bytes())
     }
 
-    /// A baseline of the current state, its dump taken with [`World::state_dump_since`] `base`.
-    pub fn baseline_since(&mut self, base: &Baseline) -> Result<Baseline> {
-        let image = self.snapshot()?;
-        let dump = state::dump_since(&self.conn, image.as_bytes(), base)?;
-        Baseline::with_dump(&self.conn, image.as_bytes(), dump)
+    /// A baseline of the current state, whose image `current` the caller already took (a
+    /// snapshot of this world as it is now), its dump read incrementally from `base`.
+    pub fn baseline_from(&self, current: &Snapshot, base: &Baseline) -> Result<Baseline> {
+        let dump = state::dump_since(&self.conn, current.as_bytes(), base)?;
+        Baseline::with_dump(&self.conn, current.as_bytes(), dump)
     }
 
     /// The same as [`World::state_dump`], but tables whose database pages are unchanged since

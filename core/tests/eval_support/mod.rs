@@ -1,11 +1,11 @@
-//! Small proven tasks for the eval tests (until tasks-lite lands): a Calendar move and a Gmail
-//! label task, varied by world seed so there are as many as a test needs.
+//! Small proven tasks for the episode, proof and eval tests: a Calendar move and a Gmail label
+//! task, varied by world seed so there are as many as a test needs.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use env0_core::tasks::Task;
 use serde_json::{json, Value};
 
-/// "Move tomorrow's Vendor sync to 15:00." (from agent_episode.rs)
+/// "Move tomorrow's Vendor sync to 15:00."
 pub fn move_meeting(seed: u64) -> Value {
     json!({
         "format": 1, "id": format!("gcal-move-vendor-sync-{seed:03}"), "family": "gcal", "template": "test-move",
@@ -30,7 +30,7 @@ pub fn move_meeting(seed: u64) -> Value {
     })
 }
 
-/// "Make a Receipts label and file my newest inbox message under it." (from task_proofs.rs)
+/// "Make a Receipts label and file my newest inbox message under it."
 pub fn label_newest(seed: u64) -> Value {
     json!({
         "format": 1, "id": format!("gmail-label-newest-{seed:03}"), "family": "gmail", "template": "test-label-newest",
