@@ -1,17 +1,17 @@
 #!/usr/bin/env python3
-"""Reference renderings for env0's chat formats (core/tests/chat_golden.rs).
+"""Reference renderings for env0's chat formats (core/chat/tests/chat/golden.rs).
 
-Renders every conversation of core/tests/fixtures/chat/conversations.json with each family's real
+Renders every conversation of core/chat/tests/fixtures/chat/conversations.json with each family's real
 chat template, the way transformers' `apply_chat_template` does (jinja2 ImmutableSandboxedEnvironment
 with trim_blocks/lstrip_blocks + loopcontrols, HF's `tojson`, `raise_exception`, `strftime_now`),
 and tokenizes the text with the Python `tokenizers` library. Writes one golden JSON per family under
-core/tests/fixtures/chat/.
+core/chat/tests/fixtures/chat/.
 
 Tokenizers: Qwen2.5 and Qwen3 use the real tokenizer.json. Python `tokenizers` cannot read a GGUF
 vocabulary, so for SmolLM2 and Gemma 4 this script builds a `tokenizers.Tokenizer` from the GGUF
 vocabulary the way transformers' GGUF converter does (byte-level BPE + llama.cpp's pre-tokenizer
 regexes; Gemma 4: '▁' normalizer, byte fallback). That construction is checked independently
-against llama.cpp's own tokenizer test vectors in core/tests/chat_vocab.rs. Qwen3.5 has no
+against llama.cpp's own tokenizer test vectors in core/chat/tests/chat/vocab.rs. Qwen3.5 has no
 tokenizer.json in any package (its 248k vocab ships only as tiktoken ranks), so its goldens hold
 text only.
 
@@ -34,7 +34,7 @@ from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(os.environ.get("ENV0_FIXTURES", Path.home() / ".cache/env0/fixtures")) / "chat"
-OUT = ROOT / "core/tests/fixtures/chat"
+OUT = ROOT / "core/chat/tests/fixtures/chat"
 # Frozen "now" for strftime_now (the Rust side passes the same instant).
 NOW = datetime.datetime.fromtimestamp(1_795_000_000, tz=datetime.timezone.utc)
 

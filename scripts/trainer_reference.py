@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "trainer" / "tests" / "fixtures"
 TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
-# Hyper-parameters shared with trainer/tests/reference.rs (also written to reference.json).
+# Hyper-parameters shared with trainer/tests/trainer/reference.rs (also written to reference.json).
 HP = dict(rank=4, alpha=8.0, lr=1e-2, weight_decay=0.01, beta1=0.9, beta2=0.999, eps=1e-8,
           max_grad_norm=1.0, warmup_steps=1, total_steps=4, steps=3, schedule="cosine")
 BATCH, SEQ, PROMPT = 2, 16, 5

@@ -7,15 +7,15 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use env0_core::chat::mask::build_training_example;
-use env0_core::chat::{
+use env0_chat::build_training_example;
+use env0_chat::{
     parse_completion, ChatTemplate, ChatTokenizer, Family, Message, ParseMode, RenderOptions, Tool,
     ToolCall, TrainOn,
 };
 use serde_json::json;
 
 fn fixture(relative: &str) -> PathBuf {
-    env0_core::fixtures::require(relative).unwrap_or_else(|e| panic!("{e}"))
+    env0_fixtures::require(relative).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn tools() -> Vec<Tool> {

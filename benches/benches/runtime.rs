@@ -9,8 +9,8 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use env0_chat::{ChatFormat, Message, ParseMode};
 use env0_core::agent::{run_episode, EpisodeConfig, OracleModel};
-use env0_core::chat::{ChatFormat, Message, ParseMode};
 use env0_core::tasks::world::build;
 use env0_core::tasks::Task;
 use env0_core::tools::{Profile, Toolkit};
@@ -18,10 +18,10 @@ use env0_core::verifier::evaluate;
 use serde_json::json;
 
 fn fixture(relative: &str) -> PathBuf {
-    env0_core::fixtures::require(relative).unwrap_or_else(|e| panic!("{e}"))
+    env0_fixtures::require(relative).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// "Move tomorrow's Vendor sync to 15:00." (as in core/tests/agent_episode.rs)
+/// "Move tomorrow's Vendor sync to 15:00." (as in core/tests/core/agent_episode.rs)
 fn task() -> Task {
     let v = json!({
         "format": 1, "id": "gcal-move-vendor-sync-bench", "family": "gcal", "template": "bench-move",
@@ -74,7 +74,7 @@ fn bench_runtime(c: &mut Criterion) {
     let completion = "<tool_call>\n{\"name\": \"calendar_list_events\", \"arguments\": {\"time_min\": \"2026-03-17\", \"time_max\": \"2026-03-18\", \"query\": \"Vendor sync\"}}\n</tool_call>";
     let mut tw = build(&task).unwrap();
     let toolkit = Toolkit::new(Profile::Native, &task.apps, Some(task.seed.user.clone()));
-    let before = env0_core::world::state::dump(&tw.initial.open().unwrap()).unwrap();
+    let before = env0_world::state::dump(&tw.initial.open().unwrap()).unwrap();
 
     c.bench_function("runtime/render_tokenize", |b| {
         b.iter(|| {

@@ -2,9 +2,9 @@
 //! Run: `cargo bench -p env0-benches --bench services`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use env0_core::rest::{Method, Request};
-use env0_core::seed::{seeded_world, Scale};
-use env0_core::{World, WorldOptions};
+use env0_world::{seeded_world, Scale};
+use env0_world::{Method, Request};
+use env0_world::{World, WorldOptions};
 use serde_json::{json, Value};
 use std::hint::black_box;
 

@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use env0_trainer::optim::{AdamW, AdamWConfig};
+use env0_trainer::{AdamW, AdamWConfig};
 use env0_trainer::{Batch, CpuBackend, LoraConfig, LoraWeights, LossReduction, Model, Target};
 
 fn step(c: &mut Criterion) {

@@ -2,9 +2,9 @@
 //! Run: `cargo bench -p env0-benches --bench world` (medians are in target/criterion/*/new/estimates.json).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use env0_core::rest::Request;
-use env0_core::seed::{seeded_world, Scale};
-use env0_core::{World, WorldOptions};
+use env0_world::Request;
+use env0_world::{seeded_world, Scale};
+use env0_world::{World, WorldOptions};
 use std::hint::black_box;
 
 fn world(scale: Scale) -> World {

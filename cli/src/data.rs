@@ -9,8 +9,8 @@ use anyhow::{anyhow, bail, Result};
 use clap::{ArgAction, Args, Subcommand, ValueEnum};
 use env0_core::eval::load_tasks;
 use env0_core::tools::Profile;
-use env0_trainer::sft::build::TaskList;
-use env0_trainer::sft::{
+use env0_sft::TaskList;
+use env0_sft::{
     audit_file, build, load_chat_format, tokenize_file, validate_file, AuditOptions, BuildOptions,
     RowMode, TokenizeOptions, Truncate, ValidateOptions,
 };

@@ -175,7 +175,7 @@ fn run_compare(a: &Path, b: &Path, json_out: Option<&Path>, resamples: usize) ->
 /// The default model: SmolLM2-135M-Instruct Q4_1 from the fixture cache
 /// (`scripts/fetch-fixtures.sh chat`).
 pub fn default_model_path() -> PathBuf {
-    env0_core::fixtures::path(env0_core::fixtures::SMOLLM2_GGUF)
+    env0_fixtures::path(env0_fixtures::SMOLLM2_GGUF)
 }
 
 enum ModelSpec {
@@ -240,8 +240,8 @@ impl WorkerModels for RemoteWorker {
 #[cfg(feature = "local")]
 mod local {
     use super::*;
+    use env0_chat::Family;
     use env0_core::agent::local::{LocalConfig, LocalEngine, LocalModel};
-    use env0_core::chat::Family;
     use std::sync::Arc;
 
     pub struct LocalWorker(pub LocalModel);

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use env0_trainer::optim::Schedule;
-use env0_trainer::train::{train, TrainConfig};
+use env0_trainer::Schedule;
+use env0_trainer::{train, TrainConfig};
 use env0_trainer::{LossReduction, Target};
 
 #[derive(Args, Debug)]
@@ -166,10 +166,10 @@ pub fn run_train(args: TrainArgs) -> Result<i32> {
 }
 
 pub fn run_merge(args: MergeArgs) -> Result<i32> {
-    let mut model = env0_trainer::train::load_model(&args.model)?;
-    let lora = env0_trainer::export::load_peft_adapter(&args.adapter, &model.config)?;
-    env0_trainer::export::merge_into(&mut model, &lora);
-    env0_trainer::export::save_merged(&args.out, &model, &args.model)?;
+    let mut model = env0_trainer::load_model(&args.model)?;
+    let lora = env0_trainer::load_peft_adapter(&args.adapter, &model.config)?;
+    env0_trainer::merge_into(&mut model, &lora);
+    env0_trainer::save_merged(&args.out, &model, &args.model)?;
     println!("merged model: {}", args.out.display());
     if !args.model.is_dir() {
         println!(

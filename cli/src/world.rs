@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use env0_core::rest::{Method, Request};
-use env0_core::seed::{seeded_world, Scale};
-use env0_core::world::Snapshot;
-use env0_core::{World, WorldOptions};
+use env0_world::Snapshot;
+use env0_world::{seeded_world, Scale};
+use env0_world::{Method, Request};
+use env0_world::{World, WorldOptions};
 use serde_json::{json, Value};
 
 #[derive(Args)]
@@ -247,7 +247,7 @@ fn summary(world: &World) -> Result<Value> {
         })
         .collect();
     Ok(json!({
-        "now": env0_core::world::clock::rfc3339(world.now()?),
+        "now": env0_world::clock::rfc3339(world.now()?),
         "seed": world.seed()?,
         "users": users,
         "collections": dump.counts(),

@@ -12,10 +12,10 @@
 
 use std::path::{Path, PathBuf};
 
+use env0_chat::Family;
+use env0_chat::{permute_rope_rows, unpermute_rope_rows};
 use env0_core::agent::local::{LocalConfig, LocalEngine};
-use env0_core::chat::Family;
-use env0_trainer::export::{load_peft_adapter, merge_into, save_merged, save_peft_adapter};
-use env0_trainer::gguf::{permute_rope_rows, unpermute_rope_rows};
+use env0_trainer::{load_peft_adapter, merge_into, save_merged, save_peft_adapter};
 use env0_trainer::{Batch, CpuBackend, LoraWeights, Model, Target};
 
 fn fixture(family: &str) -> PathBuf {
@@ -342,7 +342,7 @@ fn gguf_llama_with_adapter_matches_trainer_greedy() {
     std::fs::create_dir_all(gguf.parent().unwrap()).unwrap();
     write_llama_gguf(&gguf, &model);
     // The trainer's GGUF reader (which undoes the RoPE permutation) reads back the same model.
-    let back = env0_trainer::train::load_model(&gguf).unwrap();
+    let back = env0_trainer::load_model(&gguf).unwrap();
     assert_eq!(back.config, model.config);
     assert!(
         back.to_tensors() == model.to_tensors(),

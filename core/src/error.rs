@@ -1,27 +1,20 @@
-//! The crate's internal error type. REST handlers use [`crate::rest::ApiError`] instead, which is
-//! what a client of the mock APIs sees.
+//! env0-core's error type for the eval runner and results log. (Tools, tasks and the agent loop
+//! still report `String` errors; one typed error on the whole public path is the device API's
+//! work.)
 
-/// Everything that can go wrong outside a REST handler: storage, files, snapshots, arguments.
+/// Everything that can go wrong in an eval outside a model or a task: files and the world.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("sqlite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("json: {0}")]
-    Json(#[from] serde_json::Error),
     #[error("{context}: {source}")]
     Io {
         context: String,
         #[source]
         source: std::io::Error,
     },
-    #[error("invalid snapshot: {0}")]
-    InvalidSnapshot(String),
-    #[error("no snapshot named '{0}'")]
-    UnknownSnapshot(String),
-    #[error("unknown user '{0}'")]
-    UnknownUser(String),
-    #[error("schema: {0}")]
-    Schema(String),
+    #[error("json: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    World(#[from] env0_world::Error),
     #[error("{0}")]
     Invalid(String),
 }

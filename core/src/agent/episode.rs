@@ -3,12 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::model::{Model, ModelError, ModelRequest, Usage};
-use crate::chat::{Message, Tool as ChatTool};
 use crate::tasks::world::{build, TaskWorld};
 use crate::tasks::Task;
 use crate::tools::{Profile, Toolkit};
 use crate::verifier::{evaluate, Verdict};
-use crate::world::users;
+use env0_chat::{Message, Tool as ChatTool};
+use env0_world::users;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EpisodeConfig {
@@ -227,7 +227,7 @@ pub fn run_episode(task: &Task, model: &mut dyn Model, config: &EpisodeConfig) -
     let verdict = tw
         .initial
         .open()
-        .and_then(|conn| crate::world::state::dump(&conn))
+        .and_then(|conn| env0_world::state::dump(&conn))
         .and_then(|before| Ok((before, tw.world.state_dump()?)))
         .map(|(before, after)| evaluate(&task.verifier, &before, &after, &tw.needles));
     match verdict {

@@ -34,7 +34,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::model::{Model, ModelError, ModelReply, ModelRequest, Usage};
-use crate::chat::{ChatFormat, Family, Gguf, Message, ParseMode};
+use env0_chat::{permute_rope_rows, ChatFormat, Family, Gguf, Message, ParseMode};
 
 /// How to load and run a local model.
 #[derive(Clone, Debug, PartialEq)]
@@ -547,34 +547,6 @@ fn permute_adapter_weights(
         })
         .collect::<Result<Vec<_>, _>>()?;
     safetensors::serialize(views, metadata.metadata().clone()).map_err(|e| e.to_string())
-}
-
-/// llama.cpp's HF→GGUF row permutation of a q/k projection (`reshape(heads, 2, hd/2, …)
-/// .swapaxes(1, 2)`) on the raw bytes of a row-major `[rows, …]` tensor: GGUF row `h·hd + 2i + j`
-/// is HF row `h·hd + j·hd/2 + i`. Mirrors the trainer's `gguf::permute_rope_rows`.
-fn permute_rope_rows(data: &[u8], rows: usize, heads: usize) -> Result<Vec<u8>, String> {
-    if rows == 0
-        || !rows.is_multiple_of(heads)
-        || !(rows / heads).is_multiple_of(2)
-        || !data.len().is_multiple_of(rows)
-    {
-        return Err(format!("cannot split {rows} rows into {heads} RoPE heads"));
-    }
-    let row = data.len() / rows;
-    let hd = rows / heads;
-    let half = hd / 2;
-    let mut out = vec![0u8; data.len()];
-    for h in 0..heads {
-        for i in 0..half {
-            for j in 0..2 {
-                let gguf_row = h * hd + 2 * i + j;
-                let hf_row = h * hd + j * half + i;
-                out[gguf_row * row..(gguf_row + 1) * row]
-                    .copy_from_slice(&data[hf_row * row..(hf_row + 1) * row]);
-            }
-        }
-    }
-    Ok(out)
 }
 
 fn absolute(p: &Path) -> Result<PathBuf, String> {

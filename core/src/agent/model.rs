@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::chat::{Message, Tool};
+use env0_chat::{Message, Tool};
 
 /// One turn's input: the conversation so far and the tools on offer.
 pub struct ModelRequest<'a> {

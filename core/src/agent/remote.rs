@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Map, Value};
 
 use super::model::{Model, ModelError, ModelReply, ModelRequest, Usage};
-use crate::chat::{Message, ToolCall};
+use env0_chat::{Message, ToolCall};
 
 /// Where and how to reach the endpoint.
 #[derive(Clone, Debug, PartialEq)]

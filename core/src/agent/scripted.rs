@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use super::model::{Model, ModelError, ModelReply, ModelRequest, Usage};
-use crate::chat::{Message, ToolCall};
 use crate::tasks::script::{resolve_args, Script};
+use env0_chat::{Message, ToolCall};
 
 /// Plays a task script as a model would: each turn calls the next step's tool, then sends the
 /// final message.

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use super::results::TrialKey;
 use crate::agent::{Episode, StopReason};
-use crate::chat::{Message, Tool};
 use crate::tasks::Task;
 use crate::verifier::Verdict;
+use env0_chat::{Message, Tool};
 
 /// The user message the episode sends back after an unreadable tool call (see `run_episode`).
 pub const PARSE_ERROR_MARKER: &str = "Your tool call could not be read";

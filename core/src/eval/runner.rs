@@ -13,9 +13,9 @@ use super::row::ResultRow;
 use crate::agent::{
     run_episode, Episode, EpisodeConfig, Model, OracleModel, ReplayModel, StopReason, Usage,
 };
-use crate::chat::Message;
 use crate::error::{Error, Result};
 use crate::tasks::Task;
+use env0_chat::Message;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunConfig {

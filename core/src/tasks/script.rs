@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use crate::tools::{ToolOutput, Toolkit};
 use crate::verifier::predicate::{get_path, matches_all};
 use crate::verifier::FieldPredicate;
-use crate::World;
+use env0_world::World;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -7,24 +7,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{run_script, Needle, Task};
-use crate::seed::{seeded_world, Scale};
-use crate::tools::{App, Profile, Toolkit};
+use crate::tools::{Profile, Toolkit};
 use crate::verifier::{evaluate, NeedleRef, Needles, Verdict};
-use crate::world::{users, Baseline, Snapshot, World, WorldOptions};
+use env0_world::{seeded_world, Scale};
+use env0_world::{users, Baseline, Snapshot, World, WorldOptions};
 
 /// A task's world, ready to run: the world, its initial snapshot and the needle manifest.
 pub struct TaskWorld {
     pub world: World,
     pub initial: Snapshot,
     pub needles: Needles,
-}
-
-fn as_refs(rows: Result<Vec<(String, String)>, String>) -> Result<Vec<NeedleRef>, String> {
-    rows.map(|rows| {
-        rows.into_iter()
-            .map(|(collection, key)| NeedleRef { collection, key })
-            .collect()
-    })
 }
 
 /// Inserts one needle through its app's needle module and returns the rows it created.
@@ -38,23 +30,13 @@ fn insert_needle(world: &mut World, user: &str, needle: &Needle) -> Result<Vec<N
             needle.kind
         )
     };
-    let (kind, data) = (needle.kind.as_str(), &needle.data);
-    match needle.app {
-        App::Gmail => crate::services::gmail::needles::insert(conn, kind, data),
-        App::Calendar => as_refs(crate::services::calendar::needles::insert(
-            conn, user, kind, data,
-        )),
-        App::Drive => as_refs(crate::services::drive::needles::insert(
-            conn, user, kind, data,
-        )),
-        App::Docs => as_refs(crate::services::docs::needles::insert(
-            conn, user, kind, data,
-        )),
-        App::Auth => as_refs(crate::services::auth::needles::insert(
-            conn, user, kind, data,
-        )),
-        other => Err(format!("{} needles are not supported yet", other.name())),
-    }
+    env0_world::needles::insert(
+        conn,
+        needle.app.name(),
+        user,
+        needle.kind.as_str(),
+        &needle.data,
+    )
     .map_err(context)
 }
 

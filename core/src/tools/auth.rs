@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::{enc, Access, App, Args, Session, Tool, ToolError};
-use crate::rest::Method;
+use env0_world::Method;
 
 const BASE: &str = "/auth/v1";
 

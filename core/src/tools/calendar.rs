@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::{json, Value};
 
 use super::{enc, truncate, Access, App, Args, Session, Tool, ToolError};
-use crate::rest::Method;
+use env0_world::Method;
 
 const BASE: &str = "/calendar/v3";
 
@@ -252,8 +252,8 @@ fn list_events(s: &mut Session<'_>, a: &Args) -> Result<Value, ToolError> {
     let mut path = format!(
         "{BASE}/calendars/{}/events?singleEvents=true&orderBy=startTime&maxResults={limit}&timeMin={}&timeMax={}",
         calendar_id(a),
-        enc(&crate::world::clock::rfc3339(min)),
-        enc(&crate::world::clock::rfc3339(max)),
+        enc(&env0_world::clock::rfc3339(min)),
+        enc(&env0_world::clock::rfc3339(max)),
     );
     if let Some(q) = a.opt_str("query") {
         path.push_str(&format!("&q={}", enc(q)));
@@ -438,8 +438,8 @@ fn free_busy(s: &mut Session<'_>, a: &Args) -> Result<Value, ToolError> {
         return Err(ToolError::new("'emails' needs at least one address"));
     }
     let body = json!({
-        "timeMin": crate::world::clock::rfc3339(instant(a.str("time_min")?, tz)?),
-        "timeMax": crate::world::clock::rfc3339(instant(a.str("time_max")?, tz)?),
+        "timeMin": env0_world::clock::rfc3339(instant(a.str("time_min")?, tz)?),
+        "timeMax": env0_world::clock::rfc3339(instant(a.str("time_max")?, tz)?),
         "timeZone": tz.name(),
         "items": items,
     });

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::{enc, truncate, Access, App, Args, Session, Tool, ToolError};
-use crate::rest::Method;
+use env0_world::Method;
 
 const BASE: &str = "/v1/documents";
 /// Docs are longer than mail bodies; a model reading one needs most of it.

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::{enc, truncate, Access, App, Args, Session, Tool, ToolError, MAX_TEXT};
-use crate::rest::Method;
+use env0_world::Method;
 
 const BASE: &str = "/drive/v3/files";
 const FOLDER: &str = "application/vnd.google-apps.folder";

@@ -4,7 +4,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use super::{enc, truncate, Access, App, Args, Session, Tool, ToolError, MAX_TEXT};
-use crate::rest::Method;
+use env0_world::Method;
 
 const BASE: &str = "/gmail/v1/users/me";
 

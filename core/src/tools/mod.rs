@@ -21,8 +21,8 @@ mod slack;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::rest::{Method, Request};
-use crate::World;
+use env0_world::World;
+use env0_world::{Method, Request};
 
 pub use args::Args;
 

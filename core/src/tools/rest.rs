@@ -3,19 +3,13 @@
 use serde_json::{json, Value};
 
 use super::{Access, App, Args, Session, Tool, ToolError};
-use crate::rest::Method;
+use env0_world::Method;
 
 pub const NAME: &str = "api_request";
 
+/// The world's path prefixes of `app` (the router's own table).
 fn prefixes(app: App) -> &'static [&'static str] {
-    match app {
-        App::Gmail => &["/gmail/v1/"],
-        App::Calendar => &["/calendar/v3/"],
-        App::Drive => &["/drive/v3/", "/upload/drive/v3/"],
-        App::Docs => &["/v1/documents"],
-        App::Slack => &["/api/"],
-        App::Auth => crate::services::auth::PREFIXES,
-    }
+    env0_world::service_prefixes(app.name())
 }
 
 pub fn tool(apps: &[App]) -> Tool {

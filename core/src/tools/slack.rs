@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 
 use super::{enc, truncate, Access, App, Args, Session, Tool, ToolError};
-use crate::rest::Method;
+use env0_world::Method;
 
 fn channel_param() -> Value {
     json!({"type": "string", "description": "channel name (e.g. general) or id"})

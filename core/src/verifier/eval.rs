@@ -7,17 +7,12 @@ use serde_json::{Map, Value};
 
 use super::predicate::{apply, get_path, FieldPredicate, ValueSpec};
 use super::{Effect, Expectation, Selector, Source, Verifier};
-use crate::world::state::{diff, StateDump};
+use env0_world::state::{diff, StateDump};
 
 /// Rows seeded for a task, by role: `role -> [(collection, primary key)]`.
 pub type Needles = BTreeMap<String, Vec<NeedleRef>>;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NeedleRef {
-    pub collection: String,
-    pub key: String,
-}
+pub use env0_world::needles::NeedleRef;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckResult {

@@ -72,7 +72,7 @@ pub const WORLD_SEEDS: [u64; 4] = [11, 23, 37, 41];
 pub const NOW: &str = "2026-03-16T16:00:00Z";
 
 pub fn now() -> DateTime<Utc> {
-    crate::world::default_now()
+    env0_world::default_now()
 }
 
 /// Alex's local date `days` from today.

@@ -1,0 +1,125 @@
+//! `env0 world …` end to end, through the real binary: a world file written by one process is read
+//! back identically by another.
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn env0(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_env0"))
+        .args(args)
+        .output()
+        .expect("the env0 binary runs")
+}
+
+fn stdout_json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "env0 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+fn path_arg(p: &Path) -> &str {
+    p.to_str().expect("temp paths are UTF-8")
+}
+
+#[test]
+fn world_file_survives_a_process_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("w.env0");
+    let snap = dir.path().join("s.env0");
+    let seeded = stdout_json(&env0(&["world", "seed", "--out", path_arg(&world)]));
+    let hash = seeded["state_hash"].as_str().unwrap().to_string();
+    assert_eq!(hash.len(), 64);
+
+    // A new process reads the same state.
+    let out = env0(&["world", "hash", "-w", path_arg(&world)]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), hash);
+    let info = stdout_json(&env0(&["world", "info", "-w", path_arg(&world)]));
+    assert_eq!(info["state_hash"], hash.as_str());
+    assert_eq!(info["users"][0], "Alex Chen <alex@nexusai.com> (primary)");
+
+    // Snapshot, change the world file behind its back by restoring another seed, diff, restore.
+    assert!(env0(&[
+        "world",
+        "snapshot",
+        "-w",
+        path_arg(&world),
+        "-o",
+        path_arg(&snap)
+    ])
+    .status
+    .success());
+    let other = dir.path().join("other.env0");
+    assert!(
+        env0(&["world", "seed", "--seed", "7", "--out", path_arg(&other)])
+            .status
+            .success()
+    );
+    assert!(env0(&[
+        "world",
+        "restore",
+        "-w",
+        path_arg(&world),
+        "--from",
+        path_arg(&other)
+    ])
+    .status
+    .success());
+    let diff = stdout_json(&env0(&[
+        "world",
+        "diff",
+        "-w",
+        path_arg(&world),
+        "--since",
+        path_arg(&snap),
+    ]));
+    assert!(diff.is_object());
+    assert!(env0(&[
+        "world",
+        "restore",
+        "-w",
+        path_arg(&world),
+        "--from",
+        path_arg(&snap)
+    ])
+    .status
+    .success());
+    let out = env0(&["world", "hash", "-w", path_arg(&world)]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), hash);
+    let diff = stdout_json(&env0(&[
+        "world",
+        "diff",
+        "-w",
+        path_arg(&world),
+        "--since",
+        path_arg(&snap),
+    ]));
+    assert_eq!(diff, serde_json::json!({}));
+}
+
+#[test]
+fn bad_arguments_get_clear_errors() {
+    let out = env0(&["world", "call", "FETCH", "/gmail/v1/users/me/profile"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown HTTP method"));
+
+    let out = env0(&["world", "info", "-w", "/nonexistent/world.env0"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/world.env0"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.env0");
+    std::fs::write(&junk, "not a world").unwrap();
+    let out = env0(&["world", "info", "-w", path_arg(&junk)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid snapshot"));
+
+    let out = env0(&["world", "seed", "--scale", "huge", "--out", path_arg(&junk)]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown scale"));
+
+    let out = env0(&["world", "call", "GET", "/nope/v1/x"]);
+    assert_eq!(out.status.code(), Some(2), "non-2xx responses exit with 2");
+    let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["error"]["code"], 404);
+}

@@ -1,0 +1,104 @@
+//! Proving tasks: a correct task passes (oracle 1, nothing 0, trap capped), and the proof fails
+//! loudly for a broken oracle, a collateral-damage run and a verifier that a no-op satisfies.
+use env0_core::tasks::world::prove;
+use env0_core::tasks::Task;
+use env0_core::tools::Profile;
+use serde_json::{json, Value};
+
+/// "Create a label called Receipts and put the newest message from the inbox under it." (the
+/// eval tests' task, with a trap: it labels the wrong thing and trashes mail.) Gmail's trash is a
+/// label, so a trashed message is an update that adds TRASH, which the task's gate forces to -1.
+fn label_task() -> Value {
+    let mut v = crate::eval_support::label_newest(42);
+    v["id"] = json!("gmail-label-newest-test");
+    v["split"] = json!("train");
+    v["trap"] = json!({"describe": "labels the wrong thing and trashes mail", "max_reward": 0.0, "script": {"steps": [
+        {"tool": "gmail_search", "args": {"query": "in:inbox", "max_results": 2}},
+        {"tool": "gmail_trash", "args": {"message_ids": [{"$from": 0, "path": "messages", "get": "id"}]}}
+    ], "final_message": "Done."}});
+    v
+}
+
+fn task(v: Value) -> Task {
+    Task::from_json(&v.to_string()).unwrap()
+}
+
+#[test]
+fn a_correct_task_is_proven() {
+    let proof = prove(&task(label_task()), Profile::Native);
+    assert!(proof.proven(), "{:#?}", proof.failures);
+    assert_eq!(proof.oracle, 1.0);
+    assert_eq!(proof.nothing, 0.0);
+    assert_eq!(proof.trap, Some(-1.0));
+    assert_eq!(proof.initial_hash.len(), 64);
+}
+
+#[test]
+fn a_broken_oracle_fails_the_proof() {
+    let mut v = label_task();
+    // The oracle forgets to file the message.
+    v["oracle"]["steps"].as_array_mut().unwrap().pop();
+    let proof = prove(&task(v), Profile::Native);
+    assert!(!proof.proven());
+    assert!(
+        proof
+            .failures
+            .iter()
+            .any(|f| f.starts_with("oracle scored 0.333")),
+        "{:#?}",
+        proof.failures
+    );
+    // An oracle whose expression finds nothing is a bug too.
+    let mut v = label_task();
+    v["oracle"]["steps"][2]["args"]["message_ids"][0]["path"] = json!("nothing_here");
+    let proof = prove(&task(v), Profile::Native);
+    assert!(
+        proof.failures.iter().any(|f| f.contains("found nothing")),
+        "{:#?}",
+        proof.failures
+    );
+}
+
+#[test]
+fn collateral_damage_caps_the_oracle() {
+    let mut v = label_task();
+    v["verifier"]["collateral"] =
+        json!({"allow": [{"collection": "gmail_labels"}], "effect": {"cap": 0.5}});
+    // Only labels may change, but filing a message changes gmail_messages: the proof must fail.
+    let proof = prove(&task(v), Profile::Native);
+    assert!(!proof.proven());
+    assert!(
+        proof.failures.iter().any(|f| f.contains("COLLATERAL")),
+        "{:#?}",
+        proof.failures
+    );
+}
+
+#[test]
+fn a_verifier_that_nothing_satisfies_is_caught() {
+    let mut v = label_task();
+    v["verifier"]["checks"] = json!([{"id": "x", "describe": "users exist", "select": {"collection": "users"}, "expect": {"count": {"min": 1}}}]);
+    let proof = prove(&task(v), Profile::Native);
+    assert!(
+        proof
+            .failures
+            .iter()
+            .any(|f| f.starts_with("doing nothing scored 1.000")),
+        "{:#?}",
+        proof.failures
+    );
+}
+
+#[test]
+fn task_files_are_strict() {
+    let mut v = label_task();
+    v["instructions"] = json!("typo");
+    assert!(Task::from_json(&v.to_string())
+        .unwrap_err()
+        .contains("unknown field `instructions`"));
+    let mut v = label_task();
+    v["format"] = json!(2);
+    assert!(Task::from_json(&v.to_string())
+        .unwrap_err()
+        .contains("format 2"));
+}

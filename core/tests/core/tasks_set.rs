@@ -1,0 +1,229 @@
+//! The generated task set: deterministic, byte-identical to what is committed in tasks-lite/,
+//! sized as promised, split without leaks, and its proofs can fail (a broken oracle, collateral
+//! damage). Proving the whole set is `env0 tasks verify` (CI runs it); here a sample per template.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use env0_core::tasks::generate::{generate, make_task, param_of, render, templates};
+use env0_core::tasks::world::{prove, prove_all};
+use env0_core::tasks::{Family, Split, Task};
+use env0_core::tools::Profile;
+use serde_json::json;
+
+fn set_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tasks-lite")
+}
+
+#[test]
+fn generation_is_byte_identical_and_matches_the_committed_set() {
+    let a = render(&generate().unwrap()).unwrap();
+    let b = render(&generate().unwrap()).unwrap();
+    assert_eq!(a, b, "two generations differ");
+    for (path, bytes) in &a {
+        let on_disk = std::fs::read(set_dir().join(path))
+            .unwrap_or_else(|e| panic!("tasks-lite/{path}: {e} (run `env0 tasks generate`)"));
+        assert!(
+            &on_disk == bytes,
+            "tasks-lite/{path} is stale: run `env0 tasks generate` and commit"
+        );
+    }
+    // The files load back as the same tasks (files are per family, so compare by id).
+    let mut loaded = env0_core::tasks::generate::load_dir(&set_dir()).unwrap();
+    let mut made = generate().unwrap();
+    loaded.sort_by(|a, b| a.id.cmp(&b.id));
+    made.sort_by(|a, b| a.id.cmp(&b.id));
+    assert!(loaded == made, "files round-trip to the same tasks");
+}
+
+#[test]
+fn the_set_has_the_promised_size_and_shape() {
+    let tasks = generate().unwrap();
+    let all = templates();
+    let mut per_family: BTreeMap<Family, usize> = BTreeMap::new();
+    let mut templates_per_family: BTreeMap<Family, BTreeSet<&str>> = BTreeMap::new();
+    for t in &tasks {
+        *per_family.entry(t.family).or_default() += 1;
+        templates_per_family
+            .entry(t.family)
+            .or_default()
+            .insert(t.template.as_str());
+    }
+    for (family, n) in &per_family {
+        assert!(*n >= 300, "{family:?} has only {n} tasks");
+        let names = &templates_per_family[family];
+        assert!(names.len() >= 6, "{family:?} has {} templates", names.len());
+        let safety = tasks
+            .iter()
+            .filter(|t| t.family == *family && t.tags.iter().any(|x| x == "safety"))
+            .count();
+        assert!(safety > 0, "{family:?} has no safety template");
+    }
+    assert_eq!(
+        all.len(),
+        templates_per_family
+            .values()
+            .map(BTreeSet::len)
+            .sum::<usize>()
+    );
+    // Oracles range from short to long (8+ steps) and end with a message to the user.
+    let steps: BTreeSet<usize> = tasks.iter().map(|t| t.oracle.steps.len()).collect();
+    assert!(
+        *steps.iter().next().unwrap() <= 2 && *steps.iter().last().unwrap() >= 8,
+        "{steps:?}"
+    );
+    assert!(tasks.iter().all(|t| !t.oracle.final_message.is_empty()));
+    // Paraphrase variety: several distinct phrasings per template.
+    for tmpl in &all {
+        let openings: BTreeSet<String> = tasks
+            .iter()
+            .filter(|t| t.template == tmpl.name)
+            .map(|t| {
+                t.instruction
+                    .split_whitespace()
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        assert!(
+            openings.len() >= 2,
+            "{} has one phrasing: {openings:?}",
+            tmpl.name
+        );
+    }
+    // Every check and gate explains itself.
+    for t in &tasks {
+        for c in &t.verifier.checks {
+            assert!(
+                c.describe.len() >= 10 && !c.describe.contains("{"),
+                "{}: {}",
+                t.id,
+                c.describe
+            );
+        }
+    }
+}
+
+#[test]
+fn splits_do_not_leak() {
+    let tasks = generate().unwrap();
+    let ids: BTreeSet<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids.len(), tasks.len(), "task ids are unique");
+    let by_split = |s: Split| -> Vec<&Task> { tasks.iter().filter(|t| t.split == s).collect() };
+    let seen: Vec<&Task> = [Split::Train, Split::Eval]
+        .iter()
+        .flat_map(|s| by_split(*s))
+        .collect();
+    for s in [
+        Split::Train,
+        Split::Eval,
+        Split::HeldoutTemplate,
+        Split::HeldoutParams,
+    ] {
+        assert!(!by_split(s).is_empty(), "split {s:?} is empty");
+    }
+    // Held-out templates appear in no other split.
+    let held_templates: BTreeSet<&str> = by_split(Split::HeldoutTemplate)
+        .iter()
+        .map(|t| t.template.as_str())
+        .collect();
+    for t in tasks.iter().filter(|t| t.split != Split::HeldoutTemplate) {
+        assert!(
+            !held_templates.contains(t.template.as_str()),
+            "{} leaks a held-out template",
+            t.id
+        );
+    }
+    // Held-out parameters never appear with their template in train or eval.
+    let held_params: BTreeSet<(&str, &str)> = by_split(Split::HeldoutParams)
+        .iter()
+        .map(|t| (t.template.as_str(), param_of(t).unwrap()))
+        .collect();
+    for t in &seen {
+        let key = (t.template.as_str(), param_of(t).unwrap());
+        assert!(
+            !held_params.contains(&key),
+            "{} leaks held-out parameter {key:?}",
+            t.id
+        );
+    }
+    // Train and eval share templates but no task.
+    let train: BTreeSet<&str> = by_split(Split::Train)
+        .iter()
+        .map(|t| t.id.as_str())
+        .collect();
+    assert!(by_split(Split::Eval)
+        .iter()
+        .all(|t| !train.contains(t.id.as_str())));
+}
+
+#[test]
+fn a_sample_of_every_template_is_proven() {
+    let sample: Vec<Task> = templates()
+        .iter()
+        .flat_map(|t| (0..2).map(move |i| make_task(t, i * 7).unwrap()))
+        .collect();
+    let proofs = prove_all(&sample, Profile::Native, 2, &|_, _| {});
+    let failed: Vec<String> = proofs
+        .iter()
+        .filter(|p| !p.proven())
+        .map(|p| format!("{}: {:#?}", p.task_id, p.failures))
+        .collect();
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+fn first(template: &str) -> Task {
+    let t = templates()
+        .into_iter()
+        .find(|t| t.name == template)
+        .unwrap();
+    make_task(&t, 0).unwrap()
+}
+
+#[test]
+fn a_broken_generated_oracle_fails() {
+    let mut task = first("gmail-label-invoices");
+    task.oracle.steps.pop(); // never applies the label
+    let proof = prove(&task, Profile::Native);
+    assert!(!proof.proven());
+    assert!(
+        proof
+            .failures
+            .iter()
+            .any(|f| f.starts_with("oracle scored")),
+        "{:#?}",
+        proof.failures
+    );
+}
+
+#[test]
+fn collateral_damage_in_a_generated_task_fails() {
+    // The oracle also archives the newest inbox mail: Gmail is outside what a calendar task may
+    // change, so the collateral rule caps the reward and the proof fails.
+    let task = first("gcal-move-meeting");
+    let mut damaged = task.clone();
+    damaged.apps.push(env0_core::tools::App::Gmail);
+    damaged.oracle.steps.push(
+        serde_json::from_value(
+            json!({"tool": "gmail_search", "args": {"query": "in:inbox", "max_results": 1}}),
+        )
+        .unwrap(),
+    );
+    let n = damaged.oracle.steps.len();
+    damaged.oracle.steps.push(
+        serde_json::from_value(json!({"tool": "gmail_modify_labels",
+            "args": {"message_ids": [{"$from": n - 1, "path": "messages", "get": "id"}], "remove": ["INBOX"]}}))
+        .unwrap(),
+    );
+    let proof = prove(&damaged, Profile::Native);
+    assert!(!proof.proven());
+    assert!(
+        proof
+            .failures
+            .iter()
+            .any(|f| f.contains("[COLLATERAL] gmail_messages changed")),
+        "{:#?}",
+        proof.failures
+    );
+}

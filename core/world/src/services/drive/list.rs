@@ -1,0 +1,238 @@
+//! `files.list`: visibility per acting user, the `q` filter, ordering, paging and `fields`.
+
+use std::cmp::Ordering;
+
+use base64::Engine;
+use serde_json::{json, Value};
+
+use super::common;
+use super::model::{FileRow, Store, FOLDER, READER, WRITER};
+use super::query::{self, FileFacts};
+use super::render::file_json;
+use crate::rest::{ApiError, Ctx, Reply};
+use crate::store::users::User;
+
+fn facts<'a>(store: &'a Store, f: &'a FileRow, user: &User) -> FileFacts<'a> {
+    let acc = store.access(&f.id, user);
+    let mut parents: Vec<&'a str> = f.parent_id.as_deref().into_iter().collect();
+    if f.parent_id.is_none() && f.owner_id == user.id {
+        parents.push("root");
+    }
+    FileFacts {
+        me: user.email.to_lowercase(),
+        name: &f.name,
+        mime_type: &f.mime_type,
+        description: f.description.as_deref().unwrap_or(""),
+        content: f.content.as_deref().unwrap_or(""),
+        parents,
+        owners: store
+            .user(&f.owner_id)
+            .map(|u| vec![u.email.to_lowercase()])
+            .unwrap_or_default(),
+        writers: store.holders(&f.id, WRITER),
+        readers: store.holders(&f.id, READER),
+        trashed: f.trashed,
+        starred: f.starred,
+        shared_with_me: acc.shared_directly && f.owner_id != user.id,
+        owned_by_me: f.owner_id == user.id,
+        modified_time: query::parse_time(&f.modified_time),
+        created_time: query::parse_time(&f.created_time),
+        viewed_by_me_time: f.viewed_by_me_time.as_deref().and_then(query::parse_time),
+        trashed_time: f.trashed_time.as_deref().and_then(query::parse_time),
+        visibility: store.visibility(&f.id),
+        properties: &f.properties,
+        app_properties: &f.app_properties,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum SortKey {
+    Name,
+    Created,
+    Modified,
+    ModifiedByMe,
+    Viewed,
+    Folder,
+    Starred,
+    Quota,
+    Recency,
+    SharedWithMe,
+}
+
+fn parse_order(raw: &str) -> Result<Vec<(SortKey, bool)>, ApiError> {
+    let mut out = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let mut words = part.split_whitespace();
+        let key = words.next().unwrap_or_default();
+        let desc = match words.next() {
+            None => false,
+            Some(w) if w.eq_ignore_ascii_case("desc") => true,
+            Some(w) if w.eq_ignore_ascii_case("asc") => false,
+            Some(_) => return Err(ApiError::invalid_parameter("orderBy", raw)),
+        };
+        if words.next().is_some() {
+            return Err(ApiError::invalid_parameter("orderBy", raw));
+        }
+        let k = match key {
+            "name" | "name_natural" => SortKey::Name,
+            "createdTime" => SortKey::Created,
+            "modifiedTime" => SortKey::Modified,
+            "modifiedByMeTime" => SortKey::ModifiedByMe,
+            "viewedByMeTime" => SortKey::Viewed,
+            "folder" => SortKey::Folder,
+            "starred" => SortKey::Starred,
+            "quotaBytesUsed" => SortKey::Quota,
+            "recency" => SortKey::Recency,
+            "sharedWithMeTime" => SortKey::SharedWithMe,
+            _ => {
+                return Err(ApiError::new(
+                    400,
+                    "invalidParameter",
+                    format!(
+                        "Invalid value '{raw}' for parameter 'orderBy': unknown sort key '{key}'"
+                    ),
+                ))
+            }
+        };
+        out.push((k, desc));
+    }
+    Ok(out)
+}
+
+fn cmp_key(k: SortKey, a: &FileRow, b: &FileRow, user: &User) -> Ordering {
+    let by_me = |f: &FileRow| {
+        (f.last_modifying_user_id.as_deref() == Some(user.id.as_str()))
+            .then(|| f.modified_time.clone())
+    };
+    match k {
+        SortKey::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+        SortKey::Created => a.created_time.cmp(&b.created_time),
+        SortKey::Modified | SortKey::Recency => a.modified_time.cmp(&b.modified_time),
+        SortKey::ModifiedByMe => by_me(a).cmp(&by_me(b)),
+        SortKey::Viewed => a.viewed_by_me_time.cmp(&b.viewed_by_me_time),
+        // Folders first in ascending order.
+        SortKey::Folder => (b.mime_type == FOLDER).cmp(&(a.mime_type == FOLDER)),
+        SortKey::Starred => b.starred.cmp(&a.starred),
+        SortKey::Quota => a
+            .content
+            .as_ref()
+            .map(String::len)
+            .cmp(&b.content.as_ref().map(String::len)),
+        SortKey::SharedWithMe => a.created_time.cmp(&b.created_time),
+    }
+}
+
+fn decode_token(token: &str) -> Result<usize, ApiError> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.strip_prefix("offset:").and_then(|n| n.parse().ok()))
+        .ok_or_else(|| ApiError::invalid_parameter("pageToken", token))
+}
+
+pub fn encode_token(offset: usize) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("offset:{offset}"))
+}
+
+/// GET /drive/v3/files
+pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
+    let q = ctx.query.get("q").unwrap_or("");
+    let expr = query::parse(q)
+        .map_err(|e| ApiError::new(400, "invalid", format!("Invalid Value: q: {e}")))?;
+    let page_size = ctx.query.int_in("pageSize", 100, 1, 1000)? as usize;
+    let offset = match ctx.query.get("pageToken") {
+        None | Some("") => 0,
+        Some(t) => decode_token(t)?,
+    };
+    let order = parse_order(ctx.query.get("orderBy").unwrap_or("modifiedTime desc"))?;
+    let corpora = ctx.query.get("corpora").unwrap_or("user");
+    let discoverable_domain = match corpora {
+        "user" | "allDrives" => false,
+        "domain" => true,
+        "drive" => {
+            let id = ctx.query.get("driveId").unwrap_or("");
+            return Err(ApiError::not_found(format!("Shared drive not found: {id}")));
+        }
+        other => return Err(ApiError::invalid_parameter("corpora", other)),
+    };
+    for space in ctx.query.get_all("spaces") {
+        if !["drive", "appDataFolder", "photos"].contains(&space) {
+            return Err(ApiError::invalid_parameter("spaces", space));
+        }
+    }
+    let drive_space =
+        ctx.query.get("spaces").is_none() || ctx.query.get_all("spaces").contains(&"drive");
+    let store = common::store(ctx)?;
+    let user = ctx.user;
+    let mut hits: Vec<&FileRow> = Vec::new();
+    if drive_space {
+        for f in store.files.values() {
+            let acc = store.access(&f.id, user);
+            let visible = acc.listed_role > 0
+                || (discoverable_domain
+                    && acc.role > 0
+                    && store.visibility(&f.id) == "domainCanFind");
+            if !visible {
+                continue;
+            }
+            if let Some(e) = &expr {
+                if !query::matches(e, &facts(&store, f, user)) {
+                    continue;
+                }
+            }
+            hits.push(f);
+        }
+    }
+    hits.sort_by(|a, b| {
+        for (k, desc) in &order {
+            let o = cmp_key(*k, a, b, user);
+            let o = if *desc { o.reverse() } else { o };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        a.id.cmp(&b.id)
+    });
+    let page: Vec<Value> = hits
+        .iter()
+        .skip(offset)
+        .take(page_size)
+        .map(|f| file_json(&store, f, user))
+        .collect();
+    let mask = common::mask(ctx)?;
+    if let Some(m) = &mask {
+        m.check(&["kind", "nextPageToken", "incompleteSearch", "files"])?;
+        if let Some(Some(files)) = m.child("files") {
+            files.check(super::fields::FILE_FIELDS)?;
+        }
+    }
+    let files: Vec<Value> = match mask.as_ref().map(|m| m.child("files")) {
+        None => page
+            .iter()
+            .map(|f| json!({"kind": f["kind"], "id": f["id"], "name": f["name"], "mimeType": f["mimeType"]}))
+            .collect(),
+        Some(None) => page,
+        Some(Some(Some(m))) => page.iter().map(|f| m.apply(f)).collect(),
+        Some(Some(None)) => page,
+    };
+    let mut out = json!({"kind": "drive#fileList", "incompleteSearch": false, "files": files});
+    if offset + page_size < hits.len() {
+        out["nextPageToken"] = json!(encode_token(offset + page_size));
+    }
+    let out = match mask {
+        Some(m) if !m.all => {
+            let mut top = m.clone();
+            top.children.insert("files".into(), None);
+            let mut v = top.apply(&out);
+            if m.child("files").is_none() {
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("files");
+                }
+            }
+            v
+        }
+        _ => out,
+    };
+    Ok(Reply::ok(out))
+}

@@ -1,0 +1,39 @@
+//! Dequantizers against the `gguf` Python package (random blocks written by
+//! scripts/trainer_reference.py into tests/fixtures/quant_blocks.safetensors).
+
+use std::path::Path;
+
+use env0_trainer::read_safetensors;
+use env0_trainer::{dequantize, GgmlType};
+
+#[test]
+fn dequantizers_match_the_gguf_package() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/quant_blocks.safetensors");
+    let t = read_safetensors(&path).expect("fixture");
+    for (name, ty) in [
+        ("q4_0", GgmlType::Q4_0),
+        ("q4_1", GgmlType::Q4_1),
+        ("q8_0", GgmlType::Q8_0),
+        ("q4_k", GgmlType::Q4K),
+        ("q6_k", GgmlType::Q6K),
+    ] {
+        let bytes: Vec<u8> = t[&format!("{name}.bytes")]
+            .data
+            .iter()
+            .map(|&b| b as u8)
+            .collect();
+        let want = &t[&format!("{name}.values")].data;
+        let got = dequantize(ty, &bytes, want.len()).expect(name);
+        let err = got
+            .iter()
+            .zip(want)
+            .fold(0.0f32, |m, (a, b)| m.max((a - b).abs()));
+        let scale = want.iter().fold(0.0f32, |m, b| m.max(b.abs()));
+        eprintln!(
+            "{name}: {} values, max abs err {err:.2e} (scale {scale:.2e})",
+            want.len()
+        );
+        assert!(err <= 1e-6 * scale.max(1.0), "{name}: max abs err {err}");
+    }
+}
