@@ -1,13 +1,13 @@
 //! Evaluation: run a task set with a model k times (resumable results.jsonl in the verifiers /
 //! prime-rl row shape), report it honestly, compare two runs.
 
-pub mod compare;
-pub mod report;
-pub mod results;
-pub mod row;
-pub mod runner;
-pub mod stats;
-pub mod taskset;
+mod compare;
+mod report;
+mod results;
+mod row;
+mod runner;
+mod stats;
+mod taskset;
 
 pub use compare::{compare, Comparison};
 pub use report::{write_report, Report};
@@ -16,5 +16,8 @@ pub use row::ResultRow;
 pub use runner::{
     episode_seed, run_eval, OpenWorker, OracleWorker, Progress, ReplayWorker, RunConfig,
     WorkerModels,
+};
+pub use stats::{
+    mcnemar_exact, paired_bootstrap, pass_hat_k, wilson, PairedDifference, Proportion,
 };
 pub use taskset::{load_tasks, select, TaskFilter};

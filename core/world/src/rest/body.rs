@@ -61,6 +61,20 @@ pub fn str_list(body: &Map<String, Value>, key: &str) -> Result<Vec<String>, Api
     }
 }
 
+/// The strings of a JSON array, skipping anything else (absent or not an array: empty). For JSON
+/// the world stored itself or a task needle's data, where a stray value is not a client's error.
+pub fn strings_in(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +92,9 @@ mod tests {
         assert_eq!(str_list(m, "l").expect("l"), vec!["a", "b"]);
         assert_eq!(str_list(m, "n").expect("n"), Vec::<String>::new());
         assert_eq!(nullable_str(&Value::Null, "k").expect("null"), None);
+        assert_eq!(strings_in(Some(&json!(["a", 1, "b"]))), vec!["a", "b"]);
+        assert_eq!(strings_in(Some(&json!("a"))), Vec::<String>::new());
+        assert_eq!(strings_in(None), Vec::<String>::new());
         for err in [
             opt_str(m, "bad").map(|_| ()),
             opt_bool(m, "s").map(|_| ()),

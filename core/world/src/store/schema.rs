@@ -2,7 +2,9 @@
 //!
 //! Each service keeps its table definitions next to its code (`services/<name>/schema.rs`), but the
 //! order in which they are applied, and the version they belong to, is decided only in
-//! [`MIGRATIONS`]. A database records its version in `PRAGMA user_version`.
+//! [`MIGRATIONS`]. A database records its version in `PRAGMA user_version`. Every released version
+//! is also frozen as SQL (`schema/vN.sql`); the tests compare the migrations with those copies, so
+//! an edit to a released migration fails the build's tests.
 
 use rusqlite::Connection;
 
@@ -224,5 +226,92 @@ mod tests {
         for (i, m) in MIGRATIONS.iter().enumerate() {
             assert_eq!(m.version as usize, i + 1);
         }
+    }
+
+    /// Every released schema version as SQLite stored it (`sqlite_schema.sql`, creation order),
+    /// frozen when it was released. A released migration must never change; these copies are what
+    /// catches an edit to one (the live constants cannot: they would change along with it).
+    const FROZEN: &[(u32, &str)] = &[
+        (1, include_str!("schema/v1.sql")),
+        (2, include_str!("schema/v2.sql")),
+    ];
+
+    fn frozen_database(sql: &str, version: u32) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(sql).unwrap();
+        conn.pragma_update(None, "user_version", version).unwrap();
+        conn
+    }
+
+    /// The statements of a database's schema in creation order, `;`-terminated: the text of a
+    /// frozen `schema/vN.sql`.
+    fn schema_sql(conn: &Connection) -> String {
+        let mut stmt = conn
+            .prepare(
+                "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL \
+                 AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+            )
+            .unwrap();
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        rows.map(|r| format!("{};\n", r.unwrap())).collect()
+    }
+
+    #[test]
+    fn released_migrations_match_their_frozen_schema() {
+        for &(version, sql) in FROZEN {
+            let mut live = Connection::open_in_memory().unwrap();
+            migrate_to(&mut live, version).unwrap();
+            assert_eq!(
+                schema_listing(&live).unwrap(),
+                schema_listing(&frozen_database(sql, version)).unwrap(),
+                "migrations up to v{version} no longer build the schema released as v{version}: \
+                 a released migration was edited (append a new one instead)"
+            );
+        }
+        // A new migration must be frozen when it is released.
+        assert_eq!(
+            FROZEN.last().map(|f| f.0),
+            Some(SCHEMA_VERSION),
+            "schema v{SCHEMA_VERSION} has no frozen copy: save this as src/store/schema/v{SCHEMA_VERSION}.sql \
+             and list it in FROZEN:\n{}",
+            {
+                let mut conn = Connection::open_in_memory().unwrap();
+                migrate(&mut conn).unwrap();
+                schema_sql(&conn)
+            }
+        );
+    }
+
+    #[test]
+    fn frozen_old_databases_upgrade_to_the_fresh_schema() {
+        let mut fresh = Connection::open_in_memory().unwrap();
+        migrate(&mut fresh).unwrap();
+        let expected = schema_listing(&fresh).unwrap();
+        for &(version, sql) in FROZEN {
+            let mut old = frozen_database(sql, version);
+            migrate(&mut old).unwrap();
+            assert_eq!(schema_version(&old).unwrap(), SCHEMA_VERSION);
+            assert_eq!(
+                schema_listing(&old).unwrap(),
+                expected,
+                "upgrade from frozen v{version}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_edited_release_differs_from_its_frozen_copy() {
+        // The comparison the frozen copies rely on sees a one-column edit to a released table.
+        let (version, sql) = FROZEN[0];
+        let edited = sql.replacen(
+            "display_name TEXT NOT NULL,",
+            "display_name TEXT NOT NULL, nickname TEXT,",
+            1,
+        );
+        assert_ne!(edited, sql, "the edit must apply");
+        assert_ne!(
+            schema_listing(&frozen_database(&edited, version)).unwrap(),
+            schema_listing(&frozen_database(sql, version)).unwrap()
+        );
     }
 }

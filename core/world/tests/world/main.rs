@@ -24,6 +24,7 @@ mod gmail_conformance;
 mod gmail_needles;
 mod gmail_search;
 mod gmail_seed;
+mod golden;
 mod router_props;
 mod slack_api;
 mod slack_props;

@@ -16,6 +16,7 @@ use rusqlite::{params, Connection};
 use serde_json::{json, Map, Value};
 
 use crate::needles::{err, Inserted, NeedleRef};
+use crate::rest::body::strings_in;
 use crate::store::clock::{self, ids};
 use crate::store::users::User;
 
@@ -47,16 +48,7 @@ fn insert_app(conn: &Connection, actor: &User, d: &Map<String, Value>) -> Insert
     if !matches!(kind, "confidential" | "public" | "service_account") {
         return Err(format!("invalid client_type '{kind}'"));
     }
-    let scopes: Vec<String> = d
-        .get("scopes")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    let scopes = strings_in(d.get("scopes"));
     let granted = d
         .get("granted_days_ago")
         .and_then(Value::as_f64)

@@ -11,6 +11,7 @@ use super::mime::{self, Attachment, Parsed};
 use super::search::{self, Doc};
 use super::store::{self, Message};
 use super::{labels, mailbox, settings};
+use crate::rest::body::strings_in;
 use crate::rest::ApiError;
 use crate::store::clock::ids;
 use crate::store::users::{self, User};
@@ -338,21 +339,9 @@ pub fn apply_filters(
         if !search::matches(&expr, &Doc::new(m), &ctx) {
             continue;
         }
-        let list = |key: &str| -> Vec<String> {
-            f.action
-                .get(key)
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let remove = list("removeLabelIds");
+        let remove = strings_in(f.action.get("removeLabelIds"));
         m.label_ids.retain(|l| !remove.contains(l));
-        for add in list("addLabelIds") {
+        for add in strings_in(f.action.get("addLabelIds")) {
             if !m.label_ids.contains(&add) {
                 m.label_ids.push(add);
             }
