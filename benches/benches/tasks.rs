@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use env0_core::tasks::generate::load_dir;
+use env0_core::tasks::load_dir;
 use env0_core::tasks::world::prove_all;
 use env0_core::tasks::Task;
 use env0_core::tools::Profile;

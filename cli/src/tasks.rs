@@ -8,7 +8,8 @@ use std::time::Instant;
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Subcommand};
-use env0_core::tasks::generate::{self, load_dir};
+use env0_core::tasks::generate;
+use env0_core::tasks::load_dir;
 use env0_core::tasks::world::{prove_all, Proof};
 use env0_core::tasks::Task;
 use env0_core::tools::Profile;

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::events::{CancelToken, EpisodeEvent, EpisodeListener, NoListener};
 use super::model::{Model, ModelError, ModelRequest, Usage};
 use crate::tasks::world::{build, TaskWorld};
 use crate::tasks::Task;
@@ -43,6 +44,8 @@ pub enum StopReason {
     ModelError,
     /// The task's world could not be built.
     SetupError,
+    /// The caller cancelled it (no verdict).
+    Cancelled,
 }
 
 /// A finished episode: the conversation, what happened, and the verifier's verdict.
@@ -132,6 +135,34 @@ pub fn first_request(
 
 /// Runs `task` with `model` from a fresh world and verifies the result.
 pub fn run_episode(task: &Task, model: &mut dyn Model, config: &EpisodeConfig) -> Episode {
+    run_episode_with(task, model, config, &mut NoListener, &CancelToken::new())
+}
+
+/// [`run_episode`], reporting each step to `listener` and stopping early (as
+/// [`StopReason::Cancelled`], without a verdict) once `cancel` is set: it is checked before every
+/// model call and every tool call.
+pub fn run_episode_with(
+    task: &Task,
+    model: &mut dyn Model,
+    config: &EpisodeConfig,
+    listener: &mut dyn EpisodeListener,
+    cancel: &CancelToken,
+) -> Episode {
+    let episode = run_steps(task, model, config, listener, cancel);
+    listener.on_event(&EpisodeEvent::Finished {
+        stop: episode.stop,
+        reward: episode.reward(),
+    });
+    episode
+}
+
+fn run_steps(
+    task: &Task,
+    model: &mut dyn Model,
+    config: &EpisodeConfig,
+    listener: &mut dyn EpisodeListener,
+    cancel: &CancelToken,
+) -> Episode {
     let mut episode = Episode {
         task_id: task.id.clone(),
         model: model.name(),
@@ -155,11 +186,22 @@ pub fn run_episode(task: &Task, model: &mut dyn Model, config: &EpisodeConfig) -
     let toolkit = task_toolkit(task, config.profile);
     episode.tools = chat_tools(&toolkit);
     episode.messages = opening_messages(&tw, task);
+    listener.on_event(&EpisodeEvent::Started {
+        task_id: task.id.clone(),
+        model: episode.model.clone(),
+        tools: episode.tools.len(),
+    });
     let mut retries = 0;
     episode.stop = loop {
+        if cancel.is_cancelled() {
+            break StopReason::Cancelled;
+        }
         if episode.turns >= task.limits.max_turns {
             break StopReason::MaxTurns;
         }
+        listener.on_event(&EpisodeEvent::TurnStarted {
+            turn: episode.turns + 1,
+        });
         let request = ModelRequest {
             messages: &episode.messages,
             tools: &episode.tools,
@@ -184,12 +226,26 @@ pub fn run_episode(task: &Task, model: &mut dyn Model, config: &EpisodeConfig) -
         };
         episode.turns += 1;
         episode.usage.add(&reply.usage);
-        let calls = match &reply.message {
-            Message::Assistant { tool_calls, .. } => tool_calls.clone(),
-            _ => Vec::new(),
+        let (calls, text) = match &reply.message {
+            Message::Assistant {
+                tool_calls,
+                content,
+                ..
+            } => (tool_calls.clone(), content.clone()),
+            _ => (Vec::new(), None),
         };
+        if let Some(text) = text.filter(|t| !t.is_empty()) {
+            listener.on_event(&EpisodeEvent::Text {
+                turn: episode.turns,
+                text,
+            });
+        }
         episode.messages.push(reply.message);
         if let Some(err) = reply.parse_error {
+            listener.on_event(&EpisodeEvent::InvalidReply {
+                turn: episode.turns,
+                error: err.clone(),
+            });
             episode.invalid_tool_calls += 1;
             episode.messages.push(Message::user(format!(
                 "Your tool call could not be read ({err}). Write it again in the required format."
@@ -200,7 +256,12 @@ pub fn run_episode(task: &Task, model: &mut dyn Model, config: &EpisodeConfig) -
             break StopReason::Final;
         }
         let mut over_limit = false;
+        let mut cancelled = false;
         for (i, call) in calls.iter().enumerate() {
+            if cancel.is_cancelled() {
+                cancelled = true;
+                break;
+            }
             if episode.tool_calls >= task.limits.max_tool_calls {
                 over_limit = true;
                 break;
@@ -211,19 +272,36 @@ pub fn run_episode(task: &Task, model: &mut dyn Model, config: &EpisodeConfig) -
             } else {
                 call.id.clone()
             };
+            listener.on_event(&EpisodeEvent::ToolCall {
+                id: id.clone(),
+                name: call.function.name.clone(),
+                arguments: call.function.arguments.clone(),
+                access: toolkit.access(&call.function.name),
+            });
             let out = toolkit.call(&mut tw.world, &call.function.name, &call.function.arguments);
-            if !out.ok && (out.content.contains("unknown tool") || out.content.contains("argument"))
-            {
+            if out.outcome.is_invalid_call() {
                 episode.invalid_tool_calls += 1;
             }
+            listener.on_event(&EpisodeEvent::ToolResult {
+                id: id.clone(),
+                name: call.function.name.clone(),
+                outcome: out.outcome,
+                content: out.content.clone(),
+            });
             episode
                 .messages
                 .push(Message::tool(id, call.function.name.clone(), out.content));
+        }
+        if cancelled {
+            break StopReason::Cancelled;
         }
         if over_limit {
             break StopReason::MaxToolCalls;
         }
     };
+    if episode.stop == StopReason::Cancelled {
+        return episode;
+    }
     let verdict = tw
         .initial
         .open()
@@ -231,7 +309,10 @@ pub fn run_episode(task: &Task, model: &mut dyn Model, config: &EpisodeConfig) -
         .and_then(|before| Ok((before, tw.world.state_dump()?)))
         .map(|(before, after)| evaluate(&task.verifier, &before, &after, &tw.needles));
     match verdict {
-        Ok(v) => episode.verdict = Some(v),
+        Ok(v) => {
+            listener.on_event(&EpisodeEvent::Verdict(v.clone()));
+            episode.verdict = Some(v);
+        }
         Err(e) => episode.error = Some(format!("verification failed: {e}")),
     }
     episode

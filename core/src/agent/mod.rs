@@ -2,16 +2,20 @@
 //! a model — prompt → model → parse → dispatch tools → … → verifier → reward and trajectory.
 
 mod episode;
+mod events;
 #[cfg(feature = "local")]
 pub mod local;
 mod model;
+#[cfg(feature = "remote")]
 pub mod remote;
 mod scripted;
 
 pub use episode::{
-    chat_tools, first_request, opening_messages, run_episode, system_prompt, task_toolkit, Episode,
-    EpisodeConfig, StopReason,
+    chat_tools, first_request, opening_messages, run_episode, run_episode_with, system_prompt,
+    task_toolkit, Episode, EpisodeConfig, StopReason,
 };
+pub use events::{CancelToken, EpisodeEvent, EpisodeListener, NoListener};
 pub use model::{Model, ModelError, ModelReply, ModelRequest, Usage};
+#[cfg(feature = "remote")]
 pub use remote::{RemoteConfig, RemoteModel};
 pub use scripted::{OracleModel, ReplayModel};

@@ -4,6 +4,7 @@
 //!
 //! The format is versioned ([`FORMAT_VERSION`]) and strict: unknown fields are rejected.
 
+#[cfg(feature = "generate")]
 pub mod generate;
 pub mod script;
 pub mod world;
@@ -138,4 +139,27 @@ impl Task {
         }
         Ok(task)
     }
+}
+
+/// Reads every task of a task-set directory (`tasks/*.jsonl`), in file order.
+pub fn load_dir(dir: &std::path::Path) -> Result<Vec<Task>, String> {
+    let tasks_dir = dir.join("tasks");
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(&tasks_dir)
+        .map_err(|e| format!("{}: {e}", tasks_dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            out.push(Task::from_json(line).map_err(|e| format!("{}:{}: {e}", p.display(), i + 1))?);
+        }
+    }
+    Ok(out)
 }

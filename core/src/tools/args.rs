@@ -33,9 +33,9 @@ impl Args {
             // Arguments given as a JSON string holding an object.
             Value::String(s) => match serde_json::from_str::<Value>(s) {
                 Ok(Value::Object(m)) => m,
-                _ => return Err(ToolError::new("arguments must be a JSON object")),
+                _ => return Err(ToolError::bad_arguments("arguments must be a JSON object")),
             },
-            _ => return Err(ToolError::new("arguments must be a JSON object")),
+            _ => return Err(ToolError::bad_arguments("arguments must be a JSON object")),
         };
         let props = schema["properties"]
             .as_object()
@@ -44,7 +44,7 @@ impl Args {
         let known: Vec<&str> = props.keys().map(String::as_str).collect();
         for key in map.keys() {
             if !props.contains_key(key) {
-                return Err(ToolError::new(format!(
+                return Err(ToolError::bad_arguments(format!(
                     "unknown argument '{key}'; this tool takes: {}",
                     known.join(", ")
                 )));
@@ -61,7 +61,7 @@ impl Args {
                     .get(req)
                     .and_then(|p| p["type"].as_str())
                     .unwrap_or("value");
-                return Err(ToolError::new(format!(
+                return Err(ToolError::bad_arguments(format!(
                     "missing required argument '{req}' ({ty})"
                 )));
             }
@@ -72,7 +72,7 @@ impl Args {
             }
             if let Some(ty) = props.get(key).and_then(|p| p["type"].as_str()) {
                 if !type_ok(ty, v) {
-                    return Err(ToolError::new(format!(
+                    return Err(ToolError::bad_arguments(format!(
                         "argument '{key}' must be a {ty}, got {v}"
                     )));
                 }
@@ -80,7 +80,7 @@ impl Args {
             if let Some(choices) = props.get(key).and_then(|p| p["enum"].as_array()) {
                 if !choices.contains(v) {
                     let list: Vec<String> = choices.iter().map(|c| c.to_string()).collect();
-                    return Err(ToolError::new(format!(
+                    return Err(ToolError::bad_arguments(format!(
                         "argument '{key}' must be one of {}",
                         list.join(", ")
                     )));
@@ -95,8 +95,9 @@ impl Args {
     }
 
     pub fn str(&self, key: &str) -> Result<&str, ToolError> {
-        self.opt_str(key)
-            .ok_or_else(|| ToolError::new(format!("missing required argument '{key}' (string)")))
+        self.opt_str(key).ok_or_else(|| {
+            ToolError::bad_arguments(format!("missing required argument '{key}' (string)"))
+        })
     }
 
     pub fn opt_str(&self, key: &str) -> Option<&str> {

@@ -118,19 +118,68 @@ impl Tool {
     }
 }
 
+/// How a tool call ended, as the episode loop, its listener and the eval count it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ToolOutcome {
+    Ok,
+    /// No tool of that name is offered.
+    UnknownTool,
+    /// The arguments do not fit the tool's schema: not an object, an unknown or missing field, a
+    /// wrong type.
+    BadArguments,
+    /// The world's API answered with an error status.
+    ApiError {
+        status: u16,
+    },
+    /// The tool refused a well-formed call (a value out of range, nothing matched, …).
+    Failed,
+}
+
+impl ToolOutcome {
+    /// A call that does not fit the tool interface at all: what the eval counts as invalid.
+    pub fn is_invalid_call(self) -> bool {
+        matches!(self, ToolOutcome::UnknownTool | ToolOutcome::BadArguments)
+    }
+}
+
 /// A failed tool call, shown to the model as the tool result.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ToolError(pub String);
+pub struct ToolError {
+    pub message: String,
+    /// Never `Ok`.
+    pub outcome: ToolOutcome,
+}
 
 impl std::fmt::Display for ToolError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
 impl ToolError {
+    /// The tool refused a well-formed call.
     pub fn new(msg: impl Into<String>) -> ToolError {
-        ToolError(msg.into())
+        ToolError {
+            message: msg.into(),
+            outcome: ToolOutcome::Failed,
+        }
+    }
+
+    /// The arguments do not fit the tool's schema.
+    pub fn bad_arguments(msg: impl Into<String>) -> ToolError {
+        ToolError {
+            message: msg.into(),
+            outcome: ToolOutcome::BadArguments,
+        }
+    }
+
+    /// The world's API answered `status`.
+    pub fn api(msg: impl Into<String>, status: u16) -> ToolError {
+        ToolError {
+            message: msg.into(),
+            outcome: ToolOutcome::ApiError { status },
+        }
     }
 }
 
@@ -138,6 +187,7 @@ impl ToolError {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ToolOutput {
     pub ok: bool,
+    pub outcome: ToolOutcome,
     /// The text the model sees (compact JSON on success, `error: …` on failure).
     pub content: String,
 }
@@ -193,7 +243,10 @@ impl<'w> Session<'w> {
             .map(str::to_string)
             .or_else(|| resp.body["error"].as_str().map(str::to_string))
             .unwrap_or_else(|| resp.body.to_string());
-        Err(ToolError(format!("{} ({})", message, resp.status)))
+        Err(ToolError::api(
+            format!("{} ({})", message, resp.status),
+            resp.status,
+        ))
     }
 
     pub fn get(&mut self, path: &str) -> Result<Value, ToolError> {
@@ -237,6 +290,11 @@ impl Toolkit {
         &self.tools
     }
 
+    /// Whether tool `name` reads or writes (`None`: no such tool in this kit).
+    pub fn access(&self, name: &str) -> Option<Access> {
+        self.tools.iter().find(|t| t.name == name).map(|t| t.access)
+    }
+
     pub fn apps(&self) -> &[App] {
         &self.apps
     }
@@ -248,6 +306,7 @@ impl Toolkit {
             let names: Vec<&str> = self.tools.iter().map(|t| t.name).collect();
             return ToolOutput {
                 ok: false,
+                outcome: ToolOutcome::UnknownTool,
                 content: format!(
                     "error: unknown tool '{name}'. Available tools: {}",
                     names.join(", ")
@@ -259,6 +318,7 @@ impl Toolkit {
             Err(e) => {
                 return ToolOutput {
                     ok: false,
+                    outcome: e.outcome,
                     content: format!("error: {e}"),
                 }
             }
@@ -271,10 +331,12 @@ impl Toolkit {
         match (tool.run)(&mut session, &args) {
             Ok(v) => ToolOutput {
                 ok: true,
+                outcome: ToolOutcome::Ok,
                 content: serde_json::to_string(&v).unwrap_or_else(|_| v.to_string()),
             },
             Err(e) => ToolOutput {
                 ok: false,
+                outcome: e.outcome,
                 content: format!("error: {e}"),
             },
         }

@@ -7,9 +7,12 @@ mod eval_support;
 mod support;
 
 mod agent_episode;
+#[cfg(feature = "remote")]
 mod eval_remote;
 mod eval_runner;
+mod events;
 mod task_proofs;
+#[cfg(feature = "generate")]
 mod tasks_set;
 mod tools;
 mod tools_auth;

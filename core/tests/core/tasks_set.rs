@@ -29,7 +29,7 @@ fn generation_is_byte_identical_and_matches_the_committed_set() {
         );
     }
     // The files load back as the same tasks (files are per family, so compare by id).
-    let mut loaded = env0_core::tasks::generate::load_dir(&set_dir()).unwrap();
+    let mut loaded = env0_core::tasks::load_dir(&set_dir()).unwrap();
     let mut made = generate().unwrap();
     loaded.sort_by(|a, b| a.id.cmp(&b.id));
     made.sort_by(|a, b| a.id.cmp(&b.id));

@@ -216,26 +216,3 @@ fn split_name(s: Split) -> String {
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
 }
-
-/// Reads every task of a task-set directory (`tasks/*.jsonl`), in file order.
-pub fn load_dir(dir: &std::path::Path) -> Result<Vec<Task>, String> {
-    let tasks_dir = dir.join("tasks");
-    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(&tasks_dir)
-        .map_err(|e| format!("{}: {e}", tasks_dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-        .collect();
-    paths.sort();
-    let mut out = Vec::new();
-    for p in paths {
-        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-        for (i, line) in text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            out.push(Task::from_json(line).map_err(|e| format!("{}:{}: {e}", p.display(), i + 1))?);
-        }
-    }
-    Ok(out)
-}
