@@ -1,0 +1,292 @@
+//! `Agent`: runs tasks with a model on a Rust thread, reporting events to the app's listener,
+//! with a `TaskHandle` to cancel and wait.
+
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+
+use env0_chat::Message;
+use env0_core::agent::{
+    run_episode_with, CancelToken, EpisodeConfig, EpisodeEvent as CoreEvent, Model, OracleModel,
+    ReplayModel,
+};
+use env0_core::tools::{Access, ToolOutcome};
+
+use crate::tasks::TaskLibrary;
+use crate::{guard, Env0Error};
+
+/// One step of a running episode (see env0-core's `EpisodeEvent`).
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum EpisodeEvent {
+    Started {
+        task_id: String,
+        model: String,
+        tools: u32,
+    },
+    TurnStarted {
+        turn: u32,
+    },
+    Text {
+        turn: u32,
+        text: String,
+    },
+    ToolCall {
+        id: String,
+        name: String,
+        arguments_json: String,
+        /// Whether the tool may change the world (`None`: no such tool).
+        writes: Option<bool>,
+    },
+    ToolResult {
+        id: String,
+        name: String,
+        /// `ok`, `unknown_tool`, `bad_arguments`, `api_error` or `failed`.
+        outcome: String,
+        /// The HTTP status of an `api_error`.
+        status: Option<u16>,
+        content: String,
+    },
+    InvalidReply {
+        turn: u32,
+        error: String,
+    },
+    Verdict {
+        reward: f64,
+        passed: bool,
+        /// One line per check, gate and violation.
+        explanation: String,
+    },
+    Finished {
+        stop: String,
+        reward: f64,
+    },
+}
+
+/// Receives an episode's events, on the episode's thread (hop to the UI thread yourself).
+#[uniffi::export(with_foreign)]
+pub trait EpisodeListener: Send + Sync {
+    fn on_event(&self, event: EpisodeEvent);
+}
+
+/// A finished episode in brief.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct EpisodeSummary {
+    pub task_id: String,
+    /// `final`, `max_turns`, `max_tool_calls`, `context_limit`, `model_error`, `setup_error`,
+    /// `cancelled`, or `internal_error` when the episode panicked (a listener that threw, a bug);
+    /// then `error` says why.
+    pub stop: String,
+    pub reward: f64,
+    pub passed: bool,
+    pub turns: u32,
+    pub tool_calls: u32,
+    pub invalid_tool_calls: u32,
+    pub error: Option<String>,
+}
+
+fn wire<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn convert(event: &CoreEvent) -> EpisodeEvent {
+    match event {
+        CoreEvent::Started {
+            task_id,
+            model,
+            tools,
+        } => EpisodeEvent::Started {
+            task_id: task_id.clone(),
+            model: model.clone(),
+            tools: u32::try_from(*tools).unwrap_or(u32::MAX),
+        },
+        CoreEvent::TurnStarted { turn } => EpisodeEvent::TurnStarted { turn: *turn },
+        CoreEvent::Text { turn, text } => EpisodeEvent::Text {
+            turn: *turn,
+            text: text.clone(),
+        },
+        CoreEvent::ToolCall {
+            id,
+            name,
+            arguments,
+            access,
+        } => EpisodeEvent::ToolCall {
+            id: id.clone(),
+            name: name.clone(),
+            arguments_json: arguments.to_string(),
+            writes: access.map(|a| a == Access::Write),
+        },
+        CoreEvent::ToolResult {
+            id,
+            name,
+            outcome,
+            content,
+        } => EpisodeEvent::ToolResult {
+            id: id.clone(),
+            name: name.clone(),
+            outcome: match outcome {
+                ToolOutcome::Ok => "ok",
+                ToolOutcome::UnknownTool => "unknown_tool",
+                ToolOutcome::BadArguments => "bad_arguments",
+                ToolOutcome::ApiError { .. } => "api_error",
+                ToolOutcome::Failed => "failed",
+            }
+            .to_string(),
+            status: match outcome {
+                ToolOutcome::ApiError { status } => Some(*status),
+                _ => None,
+            },
+            content: content.clone(),
+        },
+        CoreEvent::InvalidReply { turn, error } => EpisodeEvent::InvalidReply {
+            turn: *turn,
+            error: error.clone(),
+        },
+        CoreEvent::Verdict(v) => EpisodeEvent::Verdict {
+            reward: v.reward,
+            passed: v.passed,
+            explanation: v.explain(),
+        },
+        CoreEvent::Finished { stop, reward } => EpisodeEvent::Finished {
+            stop: wire(stop),
+            reward: *reward,
+        },
+    }
+}
+
+/// Which model an agent runs.
+enum Backend {
+    /// Each task's own reference solution.
+    Oracle,
+    /// A fixed list of assistant messages, replayed in order (tests, demos, recorded runs).
+    Replay(Vec<Message>),
+}
+
+/// A model that acts on tasks.
+#[derive(uniffi::Object)]
+pub struct Agent {
+    backend: Backend,
+}
+
+/// A running episode.
+#[derive(uniffi::Object)]
+pub struct TaskHandle {
+    cancel: CancelToken,
+    done: Arc<(Mutex<Option<EpisodeSummary>>, Condvar)>,
+}
+
+#[uniffi::export]
+impl Agent {
+    /// The oracle: solves every task with its reference tool calls (proves the app's plumbing).
+    #[uniffi::constructor]
+    pub fn oracle() -> Arc<Agent> {
+        Arc::new(Agent {
+            backend: Backend::Oracle,
+        })
+    }
+
+    /// Replays assistant messages (an OpenAI-shaped JSON array) in order.
+    #[uniffi::constructor]
+    pub fn replay(messages_json: String) -> Result<Arc<Agent>, Env0Error> {
+        guard(|| {
+            let messages: Vec<Message> = serde_json::from_str(&messages_json)
+                .map_err(|e| Env0Error::invalid(format!("replay messages: {e}")))?;
+            Ok(Arc::new(Agent {
+                backend: Backend::Replay(messages),
+            }))
+        })
+    }
+
+    /// Starts task `task_id` of `library` on a new thread and returns at once; events go to
+    /// `listener`.
+    pub fn run_task(
+        &self,
+        library: Arc<TaskLibrary>,
+        task_id: String,
+        listener: Arc<dyn EpisodeListener>,
+    ) -> Result<Arc<TaskHandle>, Env0Error> {
+        guard(|| {
+            let task = library.find(&task_id)?.clone();
+            let mut model: Box<dyn Model + Send> = match &self.backend {
+                Backend::Oracle => Box::new(OracleModel::new(task.oracle.clone())),
+                Backend::Replay(messages) => Box::new(ReplayModel::from_messages(messages)),
+            };
+            let cancel = CancelToken::new();
+            let done = Arc::new((Mutex::new(None), Condvar::new()));
+            let handle = Arc::new(TaskHandle {
+                cancel: cancel.clone(),
+                done: done.clone(),
+            });
+            thread::Builder::new()
+                .name(format!("env0-episode-{task_id}"))
+                .spawn(move || {
+                    let summary = guard(|| {
+                        let mut forward = |e: &CoreEvent| listener.on_event(convert(e));
+                        let ep = run_episode_with(
+                            &task,
+                            model.as_mut(),
+                            &EpisodeConfig::default(),
+                            &mut forward,
+                            &cancel,
+                        );
+                        Ok(EpisodeSummary {
+                            task_id: ep.task_id.clone(),
+                            stop: wire(&ep.stop),
+                            reward: ep.reward(),
+                            passed: ep.verdict.as_ref().is_some_and(|v| v.passed),
+                            turns: ep.turns,
+                            tool_calls: ep.tool_calls,
+                            invalid_tool_calls: ep.invalid_tool_calls,
+                            error: ep.error.clone(),
+                        })
+                    })
+                    .unwrap_or_else(|e| EpisodeSummary {
+                        task_id: task.id.clone(),
+                        stop: "internal_error".into(),
+                        reward: 0.0,
+                        passed: false,
+                        turns: 0,
+                        tool_calls: 0,
+                        invalid_tool_calls: 0,
+                        error: Some(e.to_string()),
+                    });
+                    let (slot, ready) = &*done;
+                    if let Ok(mut s) = slot.lock() {
+                        *s = Some(summary);
+                    }
+                    ready.notify_all();
+                })
+                .map_err(|e| Env0Error::Internal {
+                    detail: format!("starting the episode thread: {e}"),
+                })?;
+            Ok(handle)
+        })
+    }
+}
+
+#[uniffi::export]
+impl TaskHandle {
+    /// Asks the episode to stop; it ends as `cancelled` before its next model or tool call.
+    pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.done.0.lock().map(|s| s.is_some()).unwrap_or(true)
+    }
+
+    /// Blocks until the episode ends (call it off the UI thread) and returns its summary.
+    pub fn wait(&self) -> Result<EpisodeSummary, Env0Error> {
+        guard(|| {
+            let (slot, ready) = &*self.done;
+            let mut s = slot.lock()?;
+            while s.is_none() {
+                s = ready.wait(s)?;
+            }
+            s.clone().ok_or_else(|| Env0Error::Internal {
+                detail: "no summary".into(),
+            })
+        })
+    }
+}
