@@ -1,5 +1,5 @@
 //! `Agent`: runs tasks with a model on a Rust thread, reporting events to the app's listener,
-//! with a `TaskHandle` to cancel and wait.
+//! with a `TaskHandle` to cancel and join.
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
@@ -277,7 +277,7 @@ impl TaskHandle {
     }
 
     /// Blocks until the episode ends (call it off the UI thread) and returns its summary.
-    pub fn wait(&self) -> Result<EpisodeSummary, Env0Error> {
+    pub fn join(&self) -> Result<EpisodeSummary, Env0Error> {
         guard(|| {
             let (slot, ready) = &*self.done;
             let mut s = slot.lock()?;

@@ -42,7 +42,7 @@ pub struct ProofRecord {
     pub failures: Vec<String>,
 }
 
-/// The tasks of one task-set directory (`tasks/*.jsonl`).
+/// The tasks of one task-set directory (its `tasks` folder of JSONL files).
 #[derive(uniffi::Object)]
 pub struct TaskLibrary {
     tasks: Vec<Task>,

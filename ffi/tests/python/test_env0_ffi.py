@@ -102,7 +102,7 @@ def test_an_oracle_episode_streams_events_and_passes():
     lib = env0.TaskLibrary.open(TASKS)
     rec = Recorder()
     handle = env0.Agent.oracle().run_task(lib, first_task(lib, "gcal"), rec)
-    summary = handle.wait()
+    summary = handle.join()
     assert handle.is_finished()
     assert (summary.stop, summary.reward, summary.passed) == ("final", 1.0, True)
     kinds = [type(e).__name__.rsplit(".", 1)[-1] for e in rec.events]
@@ -122,7 +122,7 @@ def test_a_replayed_model_gets_typed_tool_outcomes():
         {"role": "assistant", "content": "I give up."},
     ]
     rec = Recorder()
-    summary = env0.Agent.replay(json.dumps(messages)).run_task(lib, first_task(lib, "gmail"), rec).wait()
+    summary = env0.Agent.replay(json.dumps(messages)).run_task(lib, first_task(lib, "gmail"), rec).join()
     results = [e for e in rec.events if isinstance(e, env0.EpisodeEvent.TOOL_RESULT)]
     assert [r.outcome for r in results] == ["unknown_tool"]
     assert (summary.stop, summary.invalid_tool_calls, summary.reward) == ("final", 1, 0.0)
@@ -148,7 +148,7 @@ def test_cancel_stops_a_running_episode_before_its_next_call():
     assert not handle.is_finished()
     handle.cancel()
     released.set()
-    summary = handle.wait()
+    summary = handle.join()
     assert summary.stop == "cancelled"
     assert summary.tool_calls == 1
     assert not any(isinstance(e, env0.EpisodeEvent.VERDICT) for e in rec.events)
@@ -162,7 +162,7 @@ def test_a_listener_that_raises_does_not_bring_the_process_down():
         def on_event(self, event):
             raise RuntimeError("listener bug")
 
-    summary = env0.Agent.oracle().run_task(lib, first_task(lib, "gmail"), Broken()).wait()
+    summary = env0.Agent.oracle().run_task(lib, first_task(lib, "gmail"), Broken()).join()
     # The episode still ends with a summary: the listener's failure is reported, not a crash.
     assert summary.stop == "internal_error"
     assert "listener bug" in summary.error
