@@ -29,6 +29,9 @@ bash ffi/scripts/kotlin-tests.sh
 echo "== env0-ffi: generated Swift parses, its C header links against the static library"
 bash ffi/scripts/swift-checks.sh
 
+echo "== env0-ffi for the phones: iOS static library (all header functions in it), Android check"
+bash ffi/scripts/phone-targets.sh
+
 echo "== local backend (mistralrs, release): the runtime gives the trainer's greedy tokens"
 # The longest step from clean (~20 min on 2 cores). Running an integration test builds the
 # package's binary too, with the same features, so the steps below use that env0; a separate

@@ -184,6 +184,21 @@ pub fn dump(conn: &Connection) -> Result<StateDump> {
     Ok(StateDump { collections })
 }
 
+/// Whether this SQLite has the `dbstat` virtual table (the bundled one does; a system SQLite
+/// may not).
+pub fn dbstat_available(conn: &Connection) -> bool {
+    conn.prepare_cached("SELECT name, pageno FROM dbstat('main') LIMIT 0")
+        .is_ok()
+}
+
+/// The page map of `conn`, or `None` without `dbstat`.
+fn page_map(conn: &Connection) -> Result<Option<PageMap>> {
+    if !dbstat_available(conn) {
+        return Ok(None);
+    }
+    PageMap::read(conn).map(Some)
+}
+
 /// Which state table owns each page of a database image, and each table's root page.
 #[derive(Clone, Debug)]
 struct PageMap {
@@ -260,7 +275,8 @@ impl PageMap {
 #[derive(Clone, Debug)]
 pub struct Baseline {
     image: Arc<[u8]>,
-    pages: PageMap,
+    /// `None` where SQLite has no `dbstat` table (a system SQLite built without it).
+    pages: Option<PageMap>,
     dump: StateDump,
 }
 
@@ -275,7 +291,7 @@ impl Baseline {
     pub fn with_dump(conn: &Connection, image: &[u8], dump: StateDump) -> Result<Baseline> {
         Ok(Baseline {
             image: Arc::from(image),
-            pages: PageMap::read(conn)?,
+            pages: page_map(conn)?,
             dump,
         })
     }
@@ -293,13 +309,18 @@ impl Baseline {
 /// so if none of the pages it owns before or after differs, and its root page did not move, the
 /// table reads back the same. A page that changed for another reason (a rebalance, a page moved
 /// by vacuum) only makes a table be re-read. A different set of tables falls back to a full dump.
+///
+/// Without SQLite's `dbstat` table (iOS links the system SQLite, which may be built without it)
+/// page ownership is unknown, and this is a full dump.
 pub fn dump_since(conn: &Connection, image: &[u8], base: &Baseline) -> Result<StateDump> {
-    let now = PageMap::read(conn)?;
-    if now.tables != base.pages.tables || now.page_size != base.pages.page_size {
+    let (Some(base_pages), Some(now)) = (&base.pages, page_map(conn)?) else {
+        return dump(conn);
+    };
+    if now.tables != base_pages.tables || now.page_size != base_pages.page_size {
         return dump(conn);
     }
     let mut changed = vec![false; now.tables.len()];
-    for (i, (a, b)) in now.roots.iter().zip(&base.pages.roots).enumerate() {
+    for (i, (a, b)) in now.roots.iter().zip(&base_pages.roots).enumerate() {
         changed[i] = a != b;
     }
     let size = now.page_size;
@@ -309,7 +330,7 @@ pub fn dump_since(conn: &Connection, image: &[u8], base: &Baseline) -> Result<St
         if image.get(range.clone()) == base.image.get(range) {
             continue;
         }
-        for owner in [now.owner(p), base.pages.owner(p)].into_iter().flatten() {
+        for owner in [now.owner(p), base_pages.owner(p)].into_iter().flatten() {
             changed[owner as usize] = true;
         }
     }
@@ -456,4 +477,41 @@ pub fn diff(before: &StateDump, after: &StateDump) -> Diff {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{seeded_world, Request, Scale, WorldOptions};
+
+    #[test]
+    fn without_dbstat_the_incremental_dump_is_a_full_dump() {
+        let mut world = seeded_world(&WorldOptions::default(), Scale::DEFAULT).unwrap();
+        assert!(
+            dbstat_available(world.conn()),
+            "the bundled SQLite has dbstat"
+        );
+        let image = world.snapshot().unwrap();
+        // A baseline as a SQLite without dbstat makes it: no page map.
+        let base = Baseline {
+            image: Arc::from(image.as_bytes()),
+            pages: None,
+            dump: dump(world.conn()).unwrap(),
+        };
+        let resp = world.handle(&Request::post(
+            "/gmail/v1/users/me/labels",
+            serde_json::json!({"name": "Fallback"}),
+        ));
+        assert_eq!(resp.status, 200, "{}", resp.body);
+        let now = world.snapshot().unwrap();
+        let incremental = dump_since(world.conn(), now.as_bytes(), &base).unwrap();
+        let full = dump(world.conn()).unwrap();
+        assert_eq!(incremental.hash(), full.hash());
+        assert_ne!(incremental.hash(), base.dump.hash(), "the change is seen");
+        // Nothing is shared with the baseline: every collection was read again.
+        assert!(incremental
+            .collections
+            .iter()
+            .all(|(name, c)| !Arc::ptr_eq(c, &base.dump.collections[name])));
+    }
 }
