@@ -19,8 +19,9 @@ missing=0
 count=0
 for s in $(grep -oE '\b(uniffi|ffi)_[a-z0-9_]+\(' "$header" | tr -d '(' | sort -u); do
     count=$((count + 1))
-    # Mach-O symbol names carry a leading underscore.
-    if ! LC_ALL=C grep -qa "_$s" "$lib"; then
+    # Mach-O symbol names carry a leading underscore and end in NUL in the string table (so a
+    # name is not found inside a longer one).
+    if ! LC_ALL=C grep -qaP "_$s\x00" "$lib"; then
         echo "missing from the iOS library: $s"
         missing=$((missing + 1))
     fi

@@ -12,7 +12,7 @@ use env0_core::agent::{
 use env0_core::tools::{Access, ToolOutcome};
 
 use crate::tasks::TaskLibrary;
-use crate::{guard, Env0Error};
+use crate::{guard, wire_name, Env0Error};
 
 /// One step of a running episode (see env0-core's `EpisodeEvent`).
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
@@ -83,13 +83,6 @@ pub struct EpisodeSummary {
     pub error: Option<String>,
 }
 
-fn wire<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 fn convert(event: &CoreEvent) -> EpisodeEvent {
     match event {
         CoreEvent::Started {
@@ -149,7 +142,7 @@ fn convert(event: &CoreEvent) -> EpisodeEvent {
             explanation: v.explain(),
         },
         CoreEvent::Finished { stop, reward } => EpisodeEvent::Finished {
-            stop: wire(stop),
+            stop: wire_name(stop),
             reward: *reward,
         },
     }
@@ -232,7 +225,7 @@ impl Agent {
                         );
                         Ok(EpisodeSummary {
                             task_id: ep.task_id.clone(),
-                            stop: wire(&ep.stop),
+                            stop: wire_name(&ep.stop),
                             reward: ep.reward(),
                             passed: ep.verdict.as_ref().is_some_and(|v| v.passed),
                             turns: ep.turns,

@@ -20,6 +20,14 @@ pub use workspace::{ActionRecord, ApiResponse, CollectionChanges, Workspace};
 
 uniffi::setup_scaffolding!();
 
+/// A serde enum's wire name (`gcal`, `heldout_template`, `cancelled`, …): the strings records use.
+pub(crate) fn wire_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 /// Runs `f`, turning a panic into [`Env0Error::Internal`].
 pub(crate) fn guard<T>(f: impl FnOnce() -> Result<T, Env0Error>) -> Result<T, Env0Error> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {

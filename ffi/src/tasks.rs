@@ -7,7 +7,7 @@ use env0_core::tasks::world::prove;
 use env0_core::tasks::{load_dir, Task};
 use env0_core::tools::Profile;
 
-use crate::{guard, Env0Error};
+use crate::{guard, wire_name, Env0Error};
 
 /// Which tasks to list; an absent field matches every task.
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
@@ -46,14 +46,6 @@ pub struct ProofRecord {
 #[derive(uniffi::Object)]
 pub struct TaskLibrary {
     tasks: Vec<Task>,
-}
-
-/// A serde enum's wire name (`gcal`, `heldout_template`, …).
-fn wire_name<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 fn summary(task: &Task) -> TaskSummary {
@@ -100,15 +92,14 @@ impl TaskLibrary {
 
     /// The tasks that match `filter`, in file order.
     pub fn list(&self, filter: TaskFilter) -> Vec<TaskSummary> {
-        let matches =
-            |want: &Option<String>, have: String| want.as_ref().is_none_or(|w| *w == have);
+        let matches = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
         self.tasks
             .iter()
             .map(summary)
             .filter(|s| {
-                matches(&filter.family, s.family.clone())
-                    && matches(&filter.split, s.split.clone())
-                    && matches(&filter.template, s.template.clone())
+                matches(&filter.family, &s.family)
+                    && matches(&filter.split, &s.split)
+                    && matches(&filter.template, &s.template)
             })
             .collect()
     }
