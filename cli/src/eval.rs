@@ -14,8 +14,9 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Subcommand};
 use env0_core::agent::{EpisodeConfig, Model, RemoteConfig, RemoteModel};
 use env0_core::eval::{
-    compare, load_tasks, run_eval, select, write_report, OracleWorker, Progress, ReplayWorker,
-    ResultRow, ResultsLog, RunConfig, TaskFilter, WorkerModels,
+    claim_run_dir, compare, load_tasks, run_eval, select, selected_rows, write_report,
+    OracleWorker, Progress, ReplayWorker, ResultRow, ResultsLog, RunConfig, TaskFilter,
+    WorkerModels,
 };
 use env0_core::tasks::Task;
 use env0_core::tools::Profile;
@@ -323,6 +324,7 @@ fn run_eval_command(a: RunArgs) -> Result<i32> {
             ..EpisodeConfig::default()
         },
         seed: a.seed,
+        ..RunConfig::default()
     };
 
     let bar = if a.quiet {
@@ -419,16 +421,7 @@ fn run_eval_command(a: RunArgs) -> Result<i32> {
     };
     bar.finish_and_clear();
 
-    let wanted: std::collections::BTreeSet<(String, u32)> = tasks
-        .iter()
-        .flat_map(|t| (0..a.k).map(move |k| (t.id.clone(), k)))
-        .collect();
-    let rows: Vec<ResultRow> = log
-        .rows()
-        .iter()
-        .filter(|r| wanted.contains(&(r.example_id.clone(), r.trial)))
-        .cloned()
-        .collect();
+    let rows = selected_rows(&log, &tasks, a.k);
     let report = write_report(&out, &rows)?;
     let o = &report.overall;
     println!(
@@ -455,30 +448,14 @@ fn run_eval_command(a: RunArgs) -> Result<i32> {
 
 /// Records what a run directory holds; refuses to mix models in one results.jsonl.
 fn check_run_file(out: &Path, a: &RunArgs) -> Result<()> {
-    let path = out.join("run.json");
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        let earlier: serde_json::Value = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not JSON", path.display()))?;
-        for key in ["model", "profile"] {
-            let now = match key {
-                "model" => a.model.as_str(),
-                _ => a.profile.as_str(),
-            };
-            if earlier.get(key).and_then(|v| v.as_str()) != Some(now) {
-                bail!(
-                    "{} holds a run with {key} {}; use another --out for {key} {now}",
-                    out.display(),
-                    earlier.get(key).unwrap_or(&serde_json::Value::Null)
-                );
-            }
-        }
-        return Ok(());
-    }
-    let run = json!({
-        "model": a.model, "profile": a.profile, "tasks": a.tasks, "seed": a.seed,
-        "max_tokens": a.max_tokens, "temperature": a.temperature, "lora": a.lora,
-        "env0_version": env!("CARGO_PKG_VERSION"),
+    let details = json!({
+        "tasks": a.tasks, "seed": a.seed, "max_tokens": a.max_tokens,
+        "temperature": a.temperature, "lora": a.lora,
     });
-    std::fs::write(&path, serde_json::to_string_pretty(&run)?)
-        .with_context(|| format!("writing {}", path.display()))
+    claim_run_dir(
+        out,
+        &[("model", a.model.as_str()), ("profile", a.profile.as_str())],
+        &details,
+    )?;
+    Ok(())
 }

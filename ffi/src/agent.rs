@@ -1,18 +1,22 @@
 //! `Agent`: runs tasks with a model on a Rust thread, reporting events to the app's listener,
 //! with a `TaskHandle` to cancel and join.
 
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::thread;
 
 use env0_chat::Message;
 use env0_core::agent::{
-    run_episode_with, CancelToken, EpisodeConfig, EpisodeEvent as CoreEvent, Model, OracleModel,
+    run_episode_with, run_instruction_with, CancelToken, Episode, EpisodeConfig,
+    EpisodeEvent as CoreEvent, EpisodeListener as CoreListener, Instruction, Model, OracleModel,
     ReplayModel,
 };
+use env0_core::eval::WorkerModels;
+use env0_core::tasks::{Script, Task};
 use env0_core::tools::{Access, ToolOutcome};
 
 use crate::tasks::TaskLibrary;
-use crate::{guard, wire_name, Env0Error};
+use crate::workspace::Workspace;
+use crate::{guard, wire_name, Env0Error, Slot};
 
 /// One step of a running episode (see env0-core's `EpisodeEvent`).
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
@@ -166,7 +170,7 @@ pub struct Agent {
 #[derive(uniffi::Object)]
 pub struct TaskHandle {
     cancel: CancelToken,
-    done: Arc<(Mutex<Option<EpisodeSummary>>, Condvar)>,
+    done: Arc<Slot<EpisodeSummary>>,
 }
 
 #[uniffi::export]
@@ -192,7 +196,7 @@ impl Agent {
     }
 
     /// Starts task `task_id` of `library` on a new thread and returns at once; events go to
-    /// `listener`.
+    /// `listener`. The task runs on its own fresh world.
     pub fn run_task(
         &self,
         library: Arc<TaskLibrary>,
@@ -201,61 +205,146 @@ impl Agent {
     ) -> Result<Arc<TaskHandle>, Env0Error> {
         guard(|| {
             let task = library.find(&task_id)?.clone();
-            let mut model: Box<dyn Model + Send> = match &self.backend {
-                Backend::Oracle => Box::new(OracleModel::new(task.oracle.clone())),
-                Backend::Replay(messages) => Box::new(ReplayModel::from_messages(messages)),
-            };
-            let cancel = CancelToken::new();
-            let done = Arc::new((Mutex::new(None), Condvar::new()));
-            let handle = Arc::new(TaskHandle {
-                cancel: cancel.clone(),
-                done: done.clone(),
-            });
-            thread::Builder::new()
-                .name(format!("env0-episode-{task_id}"))
-                .spawn(move || {
-                    let summary = guard(|| {
-                        let mut forward = |e: &CoreEvent| listener.on_event(convert(e));
-                        let ep = run_episode_with(
-                            &task,
-                            model.as_mut(),
-                            &EpisodeConfig::default(),
-                            &mut forward,
-                            &cancel,
-                        );
-                        Ok(EpisodeSummary {
-                            task_id: ep.task_id.clone(),
-                            stop: wire_name(&ep.stop),
-                            reward: ep.reward(),
-                            passed: ep.verdict.as_ref().is_some_and(|v| v.passed),
-                            turns: ep.turns,
-                            tool_calls: ep.tool_calls,
-                            invalid_tool_calls: ep.invalid_tool_calls,
-                            error: ep.error.clone(),
-                        })
-                    })
-                    .unwrap_or_else(|e| EpisodeSummary {
-                        task_id: task.id.clone(),
-                        stop: "internal_error".into(),
-                        reward: 0.0,
-                        passed: false,
-                        turns: 0,
-                        tool_calls: 0,
-                        invalid_tool_calls: 0,
-                        error: Some(e.to_string()),
-                    });
-                    let (slot, ready) = &*done;
-                    if let Ok(mut s) = slot.lock() {
-                        *s = Some(summary);
-                    }
-                    ready.notify_all();
-                })
-                .map_err(|e| Env0Error::Internal {
-                    detail: format!("starting the episode thread: {e}"),
-                })?;
-            Ok(handle)
+            let mut model = self.model_for(Some(&task.oracle));
+            spawn_episode(task_id.clone(), listener, move |forward, cancel| {
+                run_episode_with(
+                    &task,
+                    model.as_mut(),
+                    &EpisodeConfig::default(),
+                    forward,
+                    cancel,
+                )
+            })
         })
     }
+
+    /// The app's Assistant: starts `instruction` (free text) on `workspace` itself, as its primary
+    /// user with every app's tools, and returns at once. Its writes stay in the workspace; a
+    /// cancel stops it before its next model or tool call. The summary has no verdict (reward 0).
+    /// The oracle has no script for a free instruction and answers at once.
+    pub fn run_instruction(
+        &self,
+        workspace: Arc<Workspace>,
+        instruction: String,
+        listener: Arc<dyn EpisodeListener>,
+    ) -> Result<Arc<TaskHandle>, Env0Error> {
+        guard(|| {
+            if instruction.trim().is_empty() {
+                return Err(Env0Error::invalid("the instruction is empty"));
+            }
+            let mut model = self.model_for(None);
+            let request = Instruction::new(instruction);
+            spawn_episode("instruction".into(), listener, move |forward, cancel| {
+                run_instruction_with(
+                    workspace.world(),
+                    &request,
+                    model.as_mut(),
+                    &EpisodeConfig::default(),
+                    forward,
+                    cancel,
+                )
+            })
+        })
+    }
+}
+
+impl Agent {
+    /// A fresh model for one episode (`oracle`: the task's oracle calls).
+    fn model_for(&self, oracle: Option<&Script>) -> Box<dyn Model + Send> {
+        match &self.backend {
+            Backend::Oracle => Box::new(OracleModel::new(oracle.cloned().unwrap_or(Script {
+                steps: Vec::new(),
+                final_message: "I can only replay task solutions.".into(),
+            }))),
+            Backend::Replay(messages) => Box::new(ReplayModel::from_messages(messages)),
+        }
+    }
+
+    /// The name results and run.json record (`oracle`, `replay`).
+    pub(crate) fn kind(&self) -> &'static str {
+        match &self.backend {
+            Backend::Oracle => "oracle",
+            Backend::Replay(_) => "replay",
+        }
+    }
+
+    /// A per-worker model source for the eval runner.
+    pub(crate) fn worker(&self) -> Box<dyn WorkerModels> {
+        Box::new(AgentWorker {
+            backend: match &self.backend {
+                Backend::Oracle => Backend::Oracle,
+                Backend::Replay(m) => Backend::Replay(m.clone()),
+            },
+            current: None,
+        })
+    }
+}
+
+/// The eval runner's view of an [`Agent`]: a fresh model per episode.
+struct AgentWorker {
+    backend: Backend,
+    current: Option<Box<dyn Model + Send>>,
+}
+
+impl WorkerModels for AgentWorker {
+    fn model(&mut self, task: &Task, _trial: u32, _seed: u64) -> Result<&mut dyn Model, String> {
+        let model: Box<dyn Model + Send> = match &self.backend {
+            Backend::Oracle => Box::new(OracleModel::new(task.oracle.clone())),
+            Backend::Replay(messages) => Box::new(ReplayModel::from_messages(messages)),
+        };
+        Ok(self.current.insert(model).as_mut())
+    }
+}
+
+type Forward<'a> = dyn CoreListener + 'a;
+
+/// Runs `episode` on a new thread named after `name`, forwarding its events to `listener`;
+/// a panic (a listener that threw, a bug) becomes an `internal_error` summary.
+fn spawn_episode(
+    name: String,
+    listener: Arc<dyn EpisodeListener>,
+    episode: impl FnOnce(&mut Forward<'_>, &CancelToken) -> Episode + Send + 'static,
+) -> Result<Arc<TaskHandle>, Env0Error> {
+    let cancel = CancelToken::new();
+    let done = Slot::new();
+    let handle = Arc::new(TaskHandle {
+        cancel: cancel.clone(),
+        done: done.clone(),
+    });
+    let task_id = name.clone();
+    thread::Builder::new()
+        .name(format!("env0-episode-{name}"))
+        .spawn(move || {
+            let summary = guard(|| {
+                let mut forward = |e: &CoreEvent| listener.on_event(convert(e));
+                let ep = episode(&mut forward, &cancel);
+                Ok(EpisodeSummary {
+                    task_id: ep.task_id.clone(),
+                    stop: wire_name(&ep.stop),
+                    reward: ep.reward(),
+                    passed: ep.verdict.as_ref().is_some_and(|v| v.passed),
+                    turns: ep.turns,
+                    tool_calls: ep.tool_calls,
+                    invalid_tool_calls: ep.invalid_tool_calls,
+                    error: ep.error.clone(),
+                })
+            })
+            .unwrap_or_else(|e| EpisodeSummary {
+                task_id,
+                stop: "internal_error".into(),
+                reward: 0.0,
+                passed: false,
+                turns: 0,
+                tool_calls: 0,
+                invalid_tool_calls: 0,
+                error: Some(e.to_string()),
+            });
+            done.put(summary);
+        })
+        .map_err(|e| Env0Error::Internal {
+            detail: format!("starting the episode thread: {e}"),
+        })?;
+    Ok(handle)
 }
 
 #[uniffi::export]
@@ -266,20 +355,11 @@ impl TaskHandle {
     }
 
     pub fn is_finished(&self) -> bool {
-        self.done.0.lock().map(|s| s.is_some()).unwrap_or(true)
+        self.done.is_set()
     }
 
     /// Blocks until the episode ends (call it off the UI thread) and returns its summary.
     pub fn join(&self) -> Result<EpisodeSummary, Env0Error> {
-        guard(|| {
-            let (slot, ready) = &*self.done;
-            let mut s = slot.lock()?;
-            while s.is_none() {
-                s = ready.wait(s)?;
-            }
-            s.clone().ok_or_else(|| Env0Error::Internal {
-                detail: "no summary".into(),
-            })
-        })
+        guard(|| self.done.wait())
     }
 }

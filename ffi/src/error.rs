@@ -2,7 +2,7 @@
 //! (No variant has a field named `message`: UniFFI's Kotlin output does not compile with one.)
 
 /// What went wrong, in a few kinds an app can act on.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[derive(Debug, Clone, thiserror::Error, uniffi::Error)]
 pub enum Env0Error {
     /// An argument from the caller is wrong (an unknown method, malformed JSON, a bad scale).
     #[error("invalid argument: {detail}")]

@@ -9,11 +9,16 @@
 //! to a foreign [`EpisodeListener`], a [`TaskHandle`] to cancel and wait).
 
 mod agent;
+mod benchmark;
 mod error;
 mod tasks;
 mod workspace;
 
 pub use agent::{Agent, EpisodeEvent, EpisodeListener, EpisodeSummary, TaskHandle};
+pub use benchmark::{
+    Benchmark, BenchmarkHandle, BenchmarkListener, BenchmarkProgress, BenchmarkSelection,
+    BenchmarkSummary, GroupResult,
+};
 pub use error::Env0Error;
 pub use tasks::{ProofRecord, TaskFilter, TaskLibrary, TaskSummary};
 pub use workspace::{ActionRecord, ApiResponse, CollectionChanges, Workspace};
@@ -26,6 +31,44 @@ pub(crate) fn wire_name<T: serde::Serialize>(value: &T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+/// A value that a worker thread fills once and callers wait for (a handle's outcome).
+pub(crate) struct Slot<T> {
+    value: std::sync::Mutex<Option<T>>,
+    ready: std::sync::Condvar,
+}
+
+impl<T: Clone> Slot<T> {
+    pub(crate) fn new() -> std::sync::Arc<Slot<T>> {
+        std::sync::Arc::new(Slot {
+            value: std::sync::Mutex::new(None),
+            ready: std::sync::Condvar::new(),
+        })
+    }
+
+    pub(crate) fn put(&self, value: T) {
+        if let Ok(mut v) = self.value.lock() {
+            *v = Some(value);
+        }
+        self.ready.notify_all();
+    }
+
+    /// Whether it is filled (a poisoned lock counts as filled: waiting would never end).
+    pub(crate) fn is_set(&self) -> bool {
+        self.value.lock().map(|v| v.is_some()).unwrap_or(true)
+    }
+
+    /// Blocks until it is filled.
+    pub(crate) fn wait(&self) -> Result<T, Env0Error> {
+        let mut v = self.value.lock()?;
+        loop {
+            if let Some(value) = v.as_ref() {
+                return Ok(value.clone());
+            }
+            v = self.ready.wait(v)?;
+        }
+    }
 }
 
 /// Runs `f`, turning a panic into [`Env0Error::Internal`].
@@ -73,6 +116,8 @@ mod tests {
         check::<TaskLibrary>();
         check::<Agent>();
         check::<TaskHandle>();
+        check::<Benchmark>();
+        check::<BenchmarkHandle>();
     }
 
     #[test]

@@ -60,6 +60,10 @@ fn summary(task: &Task) -> TaskSummary {
 }
 
 impl TaskLibrary {
+    pub(crate) fn tasks(&self) -> &[Task] {
+        &self.tasks
+    }
+
     pub(crate) fn find(&self, id: &str) -> Result<&Task, Env0Error> {
         self.tasks
             .iter()

@@ -55,6 +55,13 @@ fn options(seed: u64) -> WorldOptions {
     }
 }
 
+impl Workspace {
+    /// The world, for an episode that acts on it (see `Agent::run_instruction`).
+    pub(crate) fn world(&self) -> &Mutex<World> {
+        &self.world
+    }
+}
+
 fn wrap(world: World) -> Arc<Workspace> {
     Arc::new(Workspace {
         world: Mutex::new(world),

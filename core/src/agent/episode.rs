@@ -5,11 +5,13 @@ use serde::{Deserialize, Serialize};
 use super::events::{CancelToken, EpisodeEvent, EpisodeListener, NoListener};
 use super::model::{Model, ModelError, ModelRequest, Usage};
 use crate::tasks::world::{build, TaskWorld};
-use crate::tasks::Task;
-use crate::tools::{Profile, Toolkit};
+use crate::tasks::{Limits, Task};
+use crate::tools::{App, Profile, ToolOutput, Toolkit};
 use crate::verifier::{evaluate, Verdict};
 use env0_chat::{Message, Tool as ChatTool};
-use env0_world::users;
+use env0_world::{users, World};
+use serde_json::Value;
+use std::sync::Mutex;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EpisodeConfig {
@@ -76,12 +78,23 @@ const DROPPED: &str = "[tool output dropped to fit the context window]";
 
 /// The system prompt: who the user is, what time it is, how to work.
 pub fn system_prompt(tw: &TaskWorld, task: &Task) -> String {
-    let user = users::find(tw.world.conn(), &task.seed.user).ok().flatten();
-    let (name, email, tz) = match &user {
-        Some(u) => (u.display_name.clone(), u.email.clone(), u.time_zone.clone()),
-        None => (task.seed.user.clone(), task.seed.user.clone(), "UTC".into()),
+    prompt_for(&tw.world, Some(&task.seed.user))
+}
+
+/// The system prompt for `user` (an id or email; `None`: the world's primary user) of `world`.
+fn prompt_for(world: &World, user: Option<&str>) -> String {
+    let found = match user {
+        Some(u) => users::find(world.conn(), u).ok().flatten(),
+        None => users::primary(world.conn()).ok().flatten(),
     };
-    let now = tw.world.now().unwrap_or_default();
+    let (name, email, tz) = match &found {
+        Some(u) => (u.display_name.clone(), u.email.clone(), u.time_zone.clone()),
+        None => {
+            let who = user.unwrap_or("the user").to_string();
+            (who.clone(), who, "UTC".into())
+        }
+    };
+    let now = world.now().unwrap_or_default();
     let local = match tz.parse::<chrono_tz::Tz>() {
         Ok(zone) => now
             .with_timezone(&zone)
@@ -186,8 +199,52 @@ fn run_steps(
     let toolkit = task_toolkit(task, config.profile);
     episode.tools = chat_tools(&toolkit);
     episode.messages = opening_messages(&tw, task);
+    let mut act = |name: &str, arguments: &Value| toolkit.call(&mut tw.world, name, arguments);
+    drive(
+        &mut episode,
+        &toolkit,
+        &mut act,
+        &task.limits,
+        model,
+        config,
+        listener,
+        cancel,
+    );
+    if episode.stop == StopReason::Cancelled {
+        return episode;
+    }
+    let verdict = tw
+        .initial
+        .open()
+        .and_then(|conn| env0_world::state::dump(&conn))
+        .and_then(|before| Ok((before, tw.world.state_dump()?)))
+        .map(|(before, after)| evaluate(&task.verifier, &before, &after, &tw.needles));
+    match verdict {
+        Ok(v) => {
+            listener.on_event(&EpisodeEvent::Verdict(v.clone()));
+            episode.verdict = Some(v);
+        }
+        Err(e) => episode.error = Some(format!("verification failed: {e}")),
+    }
+    episode
+}
+
+/// The loop both kinds of episode share: model turns and tool calls until the model answers,
+/// a limit is hit or `cancel` is set. Tool calls go through `act`; `episode` holds the opening
+/// messages and tools and gets the conversation and stop reason.
+#[allow(clippy::too_many_arguments)]
+fn drive(
+    episode: &mut Episode,
+    toolkit: &Toolkit,
+    act: &mut dyn FnMut(&str, &Value) -> ToolOutput,
+    limits: &Limits,
+    model: &mut dyn Model,
+    config: &EpisodeConfig,
+    listener: &mut dyn EpisodeListener,
+    cancel: &CancelToken,
+) {
     listener.on_event(&EpisodeEvent::Started {
-        task_id: task.id.clone(),
+        task_id: episode.task_id.clone(),
         model: episode.model.clone(),
         tools: episode.tools.len(),
     });
@@ -196,7 +253,7 @@ fn run_steps(
         if cancel.is_cancelled() {
             break StopReason::Cancelled;
         }
-        if episode.turns >= task.limits.max_turns {
+        if episode.turns >= limits.max_turns {
             break StopReason::MaxTurns;
         }
         listener.on_event(&EpisodeEvent::TurnStarted {
@@ -262,7 +319,7 @@ fn run_steps(
                 cancelled = true;
                 break;
             }
-            if episode.tool_calls >= task.limits.max_tool_calls {
+            if episode.tool_calls >= limits.max_tool_calls {
                 over_limit = true;
                 break;
             }
@@ -278,7 +335,7 @@ fn run_steps(
                 arguments: call.function.arguments.clone(),
                 access: toolkit.access(&call.function.name),
             });
-            let out = toolkit.call(&mut tw.world, &call.function.name, &call.function.arguments);
+            let out = act(&call.function.name, &call.function.arguments);
             if out.outcome.is_invalid_call() {
                 episode.invalid_tool_calls += 1;
             }
@@ -299,23 +356,6 @@ fn run_steps(
             break StopReason::MaxToolCalls;
         }
     };
-    if episode.stop == StopReason::Cancelled {
-        return episode;
-    }
-    let verdict = tw
-        .initial
-        .open()
-        .and_then(|conn| env0_world::state::dump(&conn))
-        .and_then(|before| Ok((before, tw.world.state_dump()?)))
-        .map(|(before, after)| evaluate(&task.verifier, &before, &after, &tw.needles));
-    match verdict {
-        Ok(v) => {
-            listener.on_event(&EpisodeEvent::Verdict(v.clone()));
-            episode.verdict = Some(v);
-        }
-        Err(e) => episode.error = Some(format!("verification failed: {e}")),
-    }
-    episode
 }
 
 /// Replaces the content of the oldest tool message not yet dropped; false when none is left.
@@ -329,4 +369,94 @@ fn drop_oldest_tool_output(messages: &mut [Message]) -> bool {
         }
     }
     false
+}
+
+/// A free-form request on a world the caller owns (the app's Assistant): no task, no verifier.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Instruction {
+    pub text: String,
+    /// The acting user, an id or email; `None`: the world's primary user.
+    pub user: Option<String>,
+    /// The apps whose tools the model gets.
+    pub apps: Vec<App>,
+    pub limits: Limits,
+}
+
+impl Instruction {
+    /// `text` with every app's tools, as the primary user, under default limits.
+    pub fn new(text: impl Into<String>) -> Instruction {
+        Instruction {
+            text: text.into(),
+            user: None,
+            apps: App::ALL.to_vec(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Runs `instruction` on `world` itself (not a copy): each tool call takes the lock for that call
+/// only, so the app can read the world between steps. The episode has no verdict; it is named
+/// `instruction`. A cancelled one stops before its next model or tool call, and every write made
+/// before that stays.
+pub fn run_instruction_with(
+    world: &Mutex<World>,
+    instruction: &Instruction,
+    model: &mut dyn Model,
+    config: &EpisodeConfig,
+    listener: &mut dyn EpisodeListener,
+    cancel: &CancelToken,
+) -> Episode {
+    let mut episode = Episode {
+        task_id: "instruction".into(),
+        model: model.name(),
+        messages: Vec::new(),
+        tools: Vec::new(),
+        stop: StopReason::SetupError,
+        turns: 0,
+        tool_calls: 0,
+        invalid_tool_calls: 0,
+        usage: Usage::default(),
+        verdict: None,
+        error: None,
+    };
+    let prompt = match world.lock() {
+        Ok(w) => prompt_for(&w, instruction.user.as_deref()),
+        Err(_) => {
+            episode.error = Some("the world's lock is poisoned (an earlier call panicked)".into());
+            listener.on_event(&EpisodeEvent::Finished {
+                stop: episode.stop,
+                reward: 0.0,
+            });
+            return episode;
+        }
+    };
+    let toolkit = Toolkit::new(config.profile, &instruction.apps, instruction.user.clone());
+    episode.tools = chat_tools(&toolkit);
+    episode.messages = vec![
+        Message::system(prompt),
+        Message::user(instruction.text.clone()),
+    ];
+    let mut act = |name: &str, arguments: &Value| match world.lock() {
+        Ok(mut w) => toolkit.call(&mut w, name, arguments),
+        Err(_) => ToolOutput {
+            ok: false,
+            outcome: crate::tools::ToolOutcome::Failed,
+            content: "error: the world is unavailable".into(),
+        },
+    };
+    drive(
+        &mut episode,
+        &toolkit,
+        &mut act,
+        &instruction.limits,
+        model,
+        config,
+        listener,
+        cancel,
+    );
+    listener.on_event(&EpisodeEvent::Finished {
+        stop: episode.stop,
+        reward: 0.0,
+    });
+    episode
 }

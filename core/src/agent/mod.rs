@@ -11,8 +11,9 @@ pub mod remote;
 mod scripted;
 
 pub use episode::{
-    chat_tools, first_request, opening_messages, run_episode, run_episode_with, system_prompt,
-    task_toolkit, Episode, EpisodeConfig, StopReason,
+    chat_tools, first_request, opening_messages, run_episode, run_episode_with,
+    run_instruction_with, system_prompt, task_toolkit, Episode, EpisodeConfig, Instruction,
+    StopReason,
 };
 pub use events::{CancelToken, EpisodeEvent, EpisodeListener, NoListener};
 pub use model::{Model, ModelError, ModelReply, ModelRequest, Usage};

@@ -11,13 +11,14 @@ use std::time::Instant;
 use super::results::ResultsLog;
 use super::row::ResultRow;
 use crate::agent::{
-    run_episode, Episode, EpisodeConfig, Model, OracleModel, ReplayModel, StopReason, Usage,
+    run_episode_with, CancelToken, Episode, EpisodeConfig, Model, NoListener, OracleModel,
+    ReplayModel, StopReason, Usage,
 };
 use crate::error::{Error, Result};
 use crate::tasks::Task;
 use env0_chat::Message;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct RunConfig {
     /// Trials per task.
     pub k: u32,
@@ -26,6 +27,9 @@ pub struct RunConfig {
     pub episode: EpisodeConfig,
     /// Base seed; each (task, trial) derives its own from it.
     pub seed: u64,
+    /// Set it to stop the run: workers take no new pair, and an episode in flight stops before
+    /// its next model or tool call and is *not* written (the next run does it again).
+    pub cancel: CancelToken,
 }
 
 impl Default for RunConfig {
@@ -35,6 +39,7 @@ impl Default for RunConfig {
             workers: 1,
             episode: EpisodeConfig::default(),
             seed: 0,
+            cancel: CancelToken::new(),
         }
     }
 }
@@ -63,6 +68,18 @@ pub struct Progress {
     pub infra_errors: usize,
     pub tokens_out: u64,
     pub generation_ms: f64,
+    /// The pair that finished last (`None` before the first).
+    pub last: Option<Finished>,
+}
+
+/// One finished (task, trial), as progress reports it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Finished {
+    pub task_id: String,
+    pub trial: u32,
+    pub reward: f64,
+    pub passed: bool,
+    pub infra_error: bool,
 }
 
 /// The seed of one (task, trial): FNV-1a over the base seed, task id and trial (stable across
@@ -151,7 +168,7 @@ pub fn run_eval(
                     Ok(m) => m,
                     Err(e) => return fail(Error::Invalid(format!("worker {w}: {e}"))),
                 };
-                while !stop.load(Ordering::SeqCst) {
+                while !stop.load(Ordering::SeqCst) && !config.cancel.is_cancelled() {
                     let next = match queue.lock() {
                         Ok(mut q) => q.pop_front(),
                         Err(_) => return fail(poisoned()),
@@ -161,9 +178,18 @@ pub fn run_eval(
                     let seed = episode_seed(config.seed, &task.id, trial);
                     let started = Instant::now();
                     let episode = match models.model(task, trial, seed) {
-                        Ok(model) => run_episode(task, model, &config.episode),
+                        Ok(model) => run_episode_with(
+                            task,
+                            model,
+                            &config.episode,
+                            &mut NoListener,
+                            &config.cancel,
+                        ),
                         Err(why) => failed_episode(task, "unavailable".into(), why),
                     };
+                    if episode.stop == StopReason::Cancelled {
+                        break;
+                    }
                     let total_ms = started.elapsed().as_secs_f64() * 1000.0;
                     let row =
                         ResultRow::from_episode(task, trial, seed, profile, episode, total_ms);
@@ -180,6 +206,13 @@ pub fn run_eval(
                         }
                         p.tokens_out += row.token_usage.output_tokens;
                         p.generation_ms += row.timing.generation_ms;
+                        p.last = Some(Finished {
+                            task_id: row.example_id.clone(),
+                            trial: row.trial,
+                            reward: row.reward,
+                            passed: row.passed,
+                            infra_error: row.is_infra_error(),
+                        });
                         p.clone()
                     };
                     let appended = match log.lock() {
@@ -198,6 +231,20 @@ pub fn run_eval(
         return Err(e);
     }
     Ok(progress.into_inner().map_err(|_| poisoned())?.done)
+}
+
+/// The rows of `log` that belong to this selection: `tasks` × trials `0..k` (a run directory may
+/// hold more, from an earlier, wider run).
+pub fn selected_rows(log: &ResultsLog<ResultRow>, tasks: &[Task], k: u32) -> Vec<ResultRow> {
+    let wanted: std::collections::BTreeSet<(&str, u32)> = tasks
+        .iter()
+        .flat_map(|t| (0..k).map(move |trial| (t.id.as_str(), trial)))
+        .collect();
+    log.rows()
+        .iter()
+        .filter(|r| wanted.contains(&(r.example_id.as_str(), r.trial)))
+        .cloned()
+        .collect()
 }
 
 fn poisoned() -> Error {

@@ -5,8 +5,8 @@
 use env0_chat::Message;
 use env0_core::agent::{Model, ReplayModel};
 use env0_core::eval::{
-    compare, load_tasks, run_eval, select, write_report, OracleWorker, ReplayWorker, ResultRow,
-    ResultsLog, RunConfig, TaskFilter, WorkerModels,
+    claim_run_dir, compare, load_tasks, run_eval, select, selected_rows, write_report,
+    OracleWorker, ReplayWorker, ResultRow, ResultsLog, RunConfig, TaskFilter, WorkerModels,
 };
 use env0_core::tasks::Task;
 
@@ -234,4 +234,72 @@ fn infra_errors_are_apart_and_compare_pairs_runs() {
     let d = c.reward.unwrap();
     assert_eq!(d.difference, -1.0);
     assert!(c.to_markdown().contains("McNemar"));
+}
+
+#[test]
+fn a_cancelled_run_writes_only_whole_episodes_and_the_next_run_finishes() {
+    let tasks: Vec<Task> = crate::eval_support::tasks(6)
+        .iter()
+        .map(crate::eval_support::task)
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.jsonl");
+    let cfg = config(1, 1);
+    let cancel = cfg.cancel.clone();
+    let mut log = ResultsLog::<ResultRow>::open(&path).unwrap();
+    let written = run_eval(&tasks, &cfg, &mut log, &oracle_worker, &|p| {
+        if p.done == 2 {
+            cancel.cancel();
+        }
+        if let Some(last) = &p.last {
+            assert!(last.passed && !last.infra_error);
+        }
+    })
+    .unwrap();
+    assert_eq!(written, 2);
+    drop(log);
+    let mut log = ResultsLog::<ResultRow>::open(&path).unwrap();
+    assert_eq!(log.rows().len(), 2);
+    assert_eq!(selected_rows(&log, &tasks[..1], 1).len(), 1);
+    let rest = run_eval(&tasks, &config(1, 1), &mut log, &oracle_worker, &|_| {}).unwrap();
+    assert_eq!(rest, 4);
+    assert_eq!(selected_rows(&log, &tasks, 1).len(), 6);
+    assert_eq!(
+        selected_rows(&log, &tasks, 2).len(),
+        6,
+        "trial 1 was never run"
+    );
+}
+
+#[test]
+fn a_run_directory_holds_one_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let details = serde_json::json!({"seed": 3});
+    claim_run_dir(
+        dir.path(),
+        &[("model", "oracle"), ("profile", "native")],
+        &details,
+    )
+    .unwrap();
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("run.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        (run["model"].as_str(), run["seed"].as_u64()),
+        (Some("oracle"), Some(3))
+    );
+    claim_run_dir(
+        dir.path(),
+        &[("model", "oracle"), ("profile", "native")],
+        &details,
+    )
+    .unwrap();
+    let err = claim_run_dir(
+        dir.path(),
+        &[("model", "replay"), ("profile", "native")],
+        &details,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("holds a run with model oracle"), "{err}");
 }

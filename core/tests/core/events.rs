@@ -4,8 +4,8 @@
 
 use env0_chat::{Message, ToolCall};
 use env0_core::agent::{
-    run_episode_with, CancelToken, EpisodeConfig, EpisodeEvent, NoListener, OracleModel,
-    ReplayModel, StopReason,
+    run_episode_with, run_instruction_with, CancelToken, EpisodeConfig, EpisodeEvent, Instruction,
+    NoListener, OracleModel, ReplayModel, StopReason,
 };
 use env0_core::tasks::Task;
 use env0_core::tools::{Access, ToolOutcome};
@@ -173,4 +173,85 @@ fn a_cancelled_episode_stops_before_its_next_tool_call() {
         (ep.stop, ep.turns, ep.tool_calls),
         (StopReason::Cancelled, 0, 0)
     );
+}
+
+fn create_label(id: &str, name: &str) -> Message {
+    Message::assistant_calls(
+        None,
+        vec![ToolCall::new(
+            id,
+            "gmail_create_label",
+            json!({ "name": name }),
+        )],
+    )
+}
+
+fn seeded_empty() -> env0_world::World {
+    let options = env0_world::WorldOptions {
+        seed: 3,
+        ..env0_world::WorldOptions::default()
+    };
+    env0_world::seeded_world(&options, env0_world::Scale::EMPTY).unwrap()
+}
+
+fn label_names(world: &std::sync::Mutex<env0_world::World>) -> Vec<String> {
+    let mut w = world.lock().unwrap();
+    let resp = w.handle(&env0_world::Request::new(
+        env0_world::Method::Get,
+        "/gmail/v1/users/me/labels",
+    ));
+    resp.body["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn an_instruction_acts_on_the_callers_world_and_stops_on_cancel() {
+    let world = std::sync::Mutex::new(seeded_empty());
+    let replies = [
+        create_label("a", "Zeta-One"),
+        create_label("b", "Zeta-Two"),
+        Message::assistant("Done."),
+    ];
+    let instruction = Instruction::new("Make two labels");
+    let ep = run_instruction_with(
+        &world,
+        &instruction,
+        &mut ReplayModel::from_messages(&replies),
+        &EpisodeConfig::default(),
+        &mut NoListener,
+        &CancelToken::new(),
+    );
+    assert_eq!(
+        (ep.stop, ep.tool_calls, ep.verdict.is_none()),
+        (StopReason::Final, 2, true)
+    );
+    let names = label_names(&world);
+    assert!(names.contains(&"Zeta-One".into()) && names.contains(&"Zeta-Two".into()));
+    assert!(
+        matches!(&ep.messages[0], Message::System { content } if content.contains("workspace of"))
+    );
+
+    // Cancel after the first result: the first write stays, the second never happens.
+    let world = std::sync::Mutex::new(seeded_empty());
+    let cancel = CancelToken::new();
+    let mut on_event = |e: &EpisodeEvent| {
+        if matches!(e, EpisodeEvent::ToolResult { .. }) {
+            cancel.cancel();
+        }
+    };
+    let ep = run_instruction_with(
+        &world,
+        &instruction,
+        &mut ReplayModel::from_messages(&replies),
+        &EpisodeConfig::default(),
+        &mut on_event,
+        &cancel,
+    );
+    assert_eq!((ep.stop, ep.tool_calls), (StopReason::Cancelled, 1));
+    let names = label_names(&world);
+    assert!(names.contains(&"Zeta-One".into()) && !names.contains(&"Zeta-Two".into()));
 }

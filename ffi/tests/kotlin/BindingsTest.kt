@@ -113,6 +113,47 @@ fun main(args: Array<String>) {
         expect(rec.events.none { it is EpisodeEvent.Verdict }, "no verdict")
     }
 
+    check("assistant_instruction_on_the_workspace") {
+        val ws = Workspace.inMemory(7uL, "default")
+        val turn = { id: String, name: String ->
+            """{"role":"assistant","content":null,"tool_calls":[{"id":"$id","type":"function",""" +
+                """"function":{"name":"gmail_create_label","arguments":"{\"name\":\"$name\"}"}}]}"""
+        }
+        val agent = Agent.replay("[${turn("a", "Zeta-One")},${turn("b", "Zeta-Two")}," +
+            """{"role":"assistant","content":"Done."}]""")
+        val summary = agent.runInstruction(ws, "Make two labels", Recorder()).join()
+        expect(summary.stop == "final" && summary.toolCalls == 2u, "$summary")
+        val labels = ws.call("GET", "/gmail/v1/users/me/labels", null, null).bodyJson
+        expect(labels.contains("Zeta-One") && labels.contains("Zeta-Two"), labels)
+        try {
+            agent.runInstruction(ws, " ", Recorder())
+            throw AssertionError("an empty instruction was accepted")
+        } catch (e: Env0Exception.InvalidArgument) {
+        }
+    }
+
+    check("benchmark_cancel_and_resume") {
+        val lib = TaskLibrary.open(tasks)
+        val dir = java.nio.file.Files.createTempDirectory("env0-bench").toString()
+        val selection = BenchmarkSelection(split = null, family = "gmail", template = null, limit = 4u, k = 1u)
+        val handles = mutableListOf<BenchmarkHandle>()
+        val listener = object : BenchmarkListener {
+            override fun onProgress(progress: BenchmarkProgress) {
+                if (progress.done == 2u) handles[0].cancel()
+            }
+        }
+        val bench = Benchmark(lib, Agent.oracle(), dir, selection)
+        synchronized(handles) { handles.add(bench.start(listener)) }
+        val first = handles[0].join()
+        expect(first.cancelled && first.rows == 2uL && first.remaining == 2uL, "$first")
+        val rest = Benchmark(lib, Agent.oracle(), dir, selection).start(object : BenchmarkListener {
+            override fun onProgress(progress: BenchmarkProgress) {}
+        }).join()
+        expect(rest.rows == 4uL && rest.newRows == 2uL && rest.overall.passRate == 1.0, "$rest")
+        val lines = java.io.File(rest.resultsPath).readLines().filter { it.isNotBlank() }
+        expect(lines.size == 4, "${lines.size} rows")
+    }
+
     println("$passed passed, $failed failed")
     if (failed > 0) exitProcess(1)
 }

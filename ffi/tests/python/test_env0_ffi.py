@@ -35,12 +35,12 @@ def test_snapshot_restore_diff_and_action_log():
     ws = env0.Workspace.in_memory(7, "default")
     ws.save_snapshot("before")
     before = ws.state_hash()
-    created = ws.call("POST", "/gmail/v1/users/me/labels", json.dumps({"name": "Receipts"}), None)
+    created = ws.call("POST", "/gmail/v1/users/me/labels", json.dumps({"name": "Zeta-Receipts"}), None)
     assert created.status == 200
     changes = {c.collection: c for c in ws.diff_since("before")}
     assert list(changes) == ["gmail_labels"]
     assert (changes["gmail_labels"].added, changes["gmail_labels"].updated) == (1, 0)
-    assert json.loads(changes["gmail_labels"].detail_json)["added"][0]["name"] == "Receipts"
+    assert json.loads(changes["gmail_labels"].detail_json)["added"][0]["name"] == "Zeta-Receipts"
     assert ws.state_hash() != before
     log = ws.action_log()
     assert (log[-1].method, log[-1].path, log[-1].status) == ("POST", "/gmail/v1/users/me/labels", 200)
@@ -168,3 +168,168 @@ def test_a_listener_that_raises_does_not_bring_the_process_down():
     assert "listener bug" in summary.error
     with pytest.raises(env0.Env0Error.NotFound):
         env0.Agent.oracle().run_task(lib, "no-such-task", Recorder())
+
+
+def label_names(ws):
+    body = json.loads(ws.call("GET", "/gmail/v1/users/me/labels", None, None).body_json)
+    return {label["name"] for label in body["labels"]}
+
+
+def create_label_turn(call_id, name):
+    return {"role": "assistant", "content": None, "tool_calls": [
+        {"id": call_id, "type": "function",
+         "function": {"name": "gmail_create_label", "arguments": json.dumps({"name": name})}}]}
+
+
+def test_an_instruction_acts_on_the_workspace_and_a_cancel_keeps_what_was_done():
+    ws = env0.Workspace.in_memory(7, "default")
+    before = ws.state_hash()
+    ws.save_snapshot("before")
+    agent = env0.Agent.replay(json.dumps([
+        create_label_turn("a", "Zeta-Receipts"), create_label_turn("b", "Zeta-Travel"),
+        {"role": "assistant", "content": "Made two labels."}]))
+    released = threading.Event()
+    first_result = threading.Event()
+
+    class HoldAfterFirstResult(Recorder):
+        def on_event(self, event):
+            super().on_event(event)
+            if isinstance(event, env0.EpisodeEvent.TOOL_RESULT) and not first_result.is_set():
+                first_result.set()
+                assert released.wait(30), "the test never released the episode"
+
+    rec = HoldAfterFirstResult()
+    handle = agent.run_instruction(ws, "Make labels Receipts and Travel", rec)
+    assert first_result.wait(60)
+    # The app can read the world while the assistant is paused between steps.
+    assert "Zeta-Receipts" in label_names(ws)
+    handle.cancel()
+    released.set()
+    summary = handle.join()
+    assert (summary.stop, summary.tool_calls, summary.task_id) == ("cancelled", 1, "instruction")
+    names = label_names(ws)
+    assert "Zeta-Receipts" in names and "Zeta-Travel" not in names, "the cancelled step left no trace"
+    changes = {c.collection: c for c in ws.diff_since("before")}
+    assert sum(c.added for c in changes.values()) == 1
+    assert ws.state_hash() != before
+    ws.restore_snapshot("before")
+    assert ws.state_hash() == before
+
+    # Run to the end, the world keeps both labels.
+    done = agent.run_instruction(ws, "Make labels Receipts and Travel", Recorder()).join()
+    assert (done.stop, done.tool_calls) == ("final", 2)
+    assert {"Zeta-Receipts", "Zeta-Travel"} <= label_names(ws)
+    with pytest.raises(env0.Env0Error.InvalidArgument):
+        agent.run_instruction(ws, "   ", Recorder())
+
+
+class Progress(env0.BenchmarkListener):
+    def __init__(self, on_progress=None):
+        self.seen = []
+        self.hook = on_progress
+
+    def on_progress(self, progress):
+        self.seen.append(progress)
+        if self.hook:
+            self.hook(progress)
+
+
+def result_pairs(path):
+    with open(path) as f:
+        lines = f.read().splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
+    return [(r["example_id"], r["trial"]) for r in rows]
+
+
+GMAIL_SIX = env0.BenchmarkSelection(split=None, family="gmail", template=None, limit=6, k=1)
+
+
+def test_a_benchmark_reports_with_wilson_intervals_and_refuses_another_model(tmp_path):
+    lib = env0.TaskLibrary.open(TASKS)
+    out = str(tmp_path / "run")
+    bench = env0.Benchmark(lib, env0.Agent.oracle(), out, GMAIL_SIX)
+    assert bench.size() == 6
+    prog = Progress()
+    summary = bench.start(prog).join()
+    assert (summary.rows, summary.new_rows, summary.remaining, summary.cancelled) == (6, 6, 0, False)
+    o = summary.overall
+    assert (o.n, o.passed, o.pass_rate, o.unsafe_rate) == (6, 6, 1.0, 0.0)
+    assert 0.5 < o.pass_low < 1.0 and o.pass_high == pytest.approx(1.0)
+    assert [f.name for f in summary.by_family] == ["gmail"]
+    assert [p.done for p in prog.seen] == [0, 1, 2, 3, 4, 5, 6]
+    assert all(p.last_passed for p in prog.seen[1:])
+    assert os.path.isfile(summary.report_path)
+    # A second start has nothing to do; the summary reads the same log.
+    again = bench.start(Progress()).join()
+    assert (again.rows, again.new_rows) == (6, 0)
+    assert len(result_pairs(summary.results_path)) == 6
+    with pytest.raises(env0.Env0Error.InvalidArgument):
+        env0.Benchmark(lib, env0.Agent.replay("[]"), out, GMAIL_SIX)
+    with pytest.raises(env0.Env0Error.NotFound):
+        env0.Benchmark(lib, env0.Agent.oracle(), str(tmp_path / "x"),
+                       env0.BenchmarkSelection(split=None, family="nope", template=None, limit=None, k=1))
+
+
+def test_a_cancelled_benchmark_keeps_its_results_and_resumes(tmp_path):
+    lib = env0.TaskLibrary.open(TASKS)
+    out = str(tmp_path / "run")
+    handle_box = []
+
+    def cancel_after_two(p):
+        if p.done == 2:
+            handle_box[0].cancel()
+
+    bench = env0.Benchmark(lib, env0.Agent.oracle(), out, GMAIL_SIX)
+    prog = Progress(cancel_after_two)
+    handle_box.append(bench.start(prog))
+    summary = handle_box[0].join()
+    assert summary.cancelled and (summary.rows, summary.remaining) == (2, 4)
+    assert len(result_pairs(summary.results_path)) == 2, "every line of the log is a whole row"
+    resumed = env0.Benchmark(lib, env0.Agent.oracle(), out, GMAIL_SIX).start(Progress()).join()
+    assert (resumed.rows, resumed.new_rows, resumed.remaining) == (6, 4, 0)
+    pairs = result_pairs(resumed.results_path)
+    assert len(pairs) == len(set(pairs)) == 6
+
+
+KILLED_RUN = r"""
+import sys, time
+import env0_ffi as env0
+lib = env0.TaskLibrary.open(sys.argv[1])
+sel = env0.BenchmarkSelection(split=None, family="gcal", template=None, limit=12, k=1)
+class Slow(env0.BenchmarkListener):
+    def on_progress(self, p):
+        print(p.done, flush=True)
+        time.sleep(0.3)
+env0.Benchmark(lib, env0.Agent.oracle(), sys.argv[2], sel).start(Slow()).join()
+print("finished", flush=True)
+"""
+
+
+def test_a_killed_benchmark_resumes_without_repeating_or_dropping_a_task(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    out = str(tmp_path / "run")
+    script = tmp_path / "killed_run.py"
+    script.write_text(KILLED_RUN)
+    child = subprocess.Popen([sys.executable, str(script), TASKS, out],
+                             stdout=subprocess.PIPE, text=True, env=dict(os.environ))
+    for line in child.stdout:
+        if line.strip() == "4":
+            break
+    child.send_signal(signal.SIGKILL)
+    child.wait(30)
+    assert child.returncode == -signal.SIGKILL
+    survived = result_pairs(os.path.join(out, "results.jsonl"))
+    assert 4 <= len(survived) < 12, "killed mid-run"
+    lib = env0.TaskLibrary.open(TASKS)
+    sel = env0.BenchmarkSelection(split=None, family="gcal", template=None, limit=12, k=1)
+    prog = Progress()
+    summary = env0.Benchmark(lib, env0.Agent.oracle(), out, sel).start(prog).join()
+    assert prog.seen[0].resumed == len(survived)
+    assert summary.new_rows == 12 - len(survived)
+    pairs = result_pairs(summary.results_path)
+    assert len(pairs) == len(set(pairs)) == 12, "each task exactly once"
+    assert pairs[: len(survived)] == survived
+    assert (summary.overall.n, summary.overall.passed) == (12, 12)
