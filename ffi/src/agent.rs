@@ -158,12 +158,38 @@ enum Backend {
     Oracle,
     /// A fixed list of assistant messages, replayed in order (tests, demos, recorded runs).
     Replay(Vec<Message>),
+    /// A model of the `ModelStore`, run by the local backend (mistralrs).
+    #[cfg(feature = "local")]
+    Local {
+        engine: Arc<env0_core::agent::local::LocalEngine>,
+        config: env0_core::agent::local::LocalConfig,
+    },
+}
+
+impl Backend {
+    /// A fresh model for one episode (`oracle`: the task's reference solution, if any).
+    fn model(&self, oracle: Option<&Script>) -> Box<dyn Model + Send> {
+        match self {
+            Backend::Oracle => Box::new(OracleModel::new(oracle.cloned().unwrap_or(Script {
+                steps: Vec::new(),
+                final_message: "I can only replay task solutions.".into(),
+            }))),
+            Backend::Replay(messages) => Box::new(ReplayModel::from_messages(messages)),
+            #[cfg(feature = "local")]
+            Backend::Local { engine, config } => Box::new(
+                env0_core::agent::local::LocalModel::new(engine.clone(), config),
+            ),
+        }
+    }
 }
 
 /// A model that acts on tasks.
 #[derive(uniffi::Object)]
 pub struct Agent {
     backend: Backend,
+    /// What the agent runs, for run.json (a store id for a local model).
+    #[cfg_attr(not(feature = "local"), allow(dead_code))]
+    label: String,
 }
 
 /// A running episode.
@@ -180,6 +206,7 @@ impl Agent {
     pub fn oracle() -> Arc<Agent> {
         Arc::new(Agent {
             backend: Backend::Oracle,
+            label: "oracle".into(),
         })
     }
 
@@ -191,6 +218,7 @@ impl Agent {
                 .map_err(|e| Env0Error::invalid(format!("replay messages: {e}")))?;
             Ok(Arc::new(Agent {
                 backend: Backend::Replay(messages),
+                label: "replay".into(),
             }))
         })
     }
@@ -249,32 +277,73 @@ impl Agent {
 }
 
 impl Agent {
-    /// A fresh model for one episode (`oracle`: the task's oracle calls).
-    fn model_for(&self, oracle: Option<&Script>) -> Box<dyn Model + Send> {
-        match &self.backend {
-            Backend::Oracle => Box::new(OracleModel::new(oracle.cloned().unwrap_or(Script {
-                steps: Vec::new(),
-                final_message: "I can only replay task solutions.".into(),
-            }))),
-            Backend::Replay(messages) => Box::new(ReplayModel::from_messages(messages)),
-        }
+    /// Loads a GGUF model (and a PEFT adapter folder) with the local backend, reporting stages.
+    #[cfg(feature = "local")]
+    pub(crate) fn load_local(
+        model: &std::path::Path,
+        adapter: Option<&std::path::Path>,
+        options: &crate::models::LocalOptions,
+        label: String,
+        listener: &dyn crate::models::LoadListener,
+    ) -> Result<Arc<Agent>, Env0Error> {
+        use env0_core::agent::local::{LocalConfig, LocalEngine};
+        listener.on_stage("checking".into());
+        let mut config = LocalConfig::new(model);
+        config.lora = adapter.map(std::path::Path::to_path_buf);
+        config.dtype = options.dtype.clone();
+        config.temperature = options.temperature;
+        config.enable_thinking = options.enable_thinking;
+        config.context = options.context.map(|c| c as usize);
+        listener.on_stage("loading".into());
+        let engine = LocalEngine::load(&config).map_err(|detail| Env0Error::Storage { detail })?;
+        listener.on_stage("ready".into());
+        Ok(Arc::new(Agent {
+            backend: Backend::Local {
+                engine: Arc::new(engine),
+                config,
+            },
+            label,
+        }))
     }
 
-    /// The name results and run.json record (`oracle`, `replay`).
-    pub(crate) fn kind(&self) -> &'static str {
+    /// Without the local backend: `Unsupported`.
+    #[cfg(not(feature = "local"))]
+    pub(crate) fn load_local(
+        model: &std::path::Path,
+        _adapter: Option<&std::path::Path>,
+        _options: &crate::models::LocalOptions,
+        _label: String,
+        _listener: &dyn crate::models::LoadListener,
+    ) -> Result<Arc<Agent>, Env0Error> {
+        Err(Env0Error::Unsupported {
+            detail: format!(
+                "{}: this env0 library was built without the local model backend \
+                 (build env0-ffi with --features local)",
+                model.display()
+            ),
+        })
+    }
+
+    /// A fresh model for one episode (`oracle`: the task's oracle calls).
+    fn model_for(&self, oracle: Option<&Script>) -> Box<dyn Model + Send> {
+        self.backend.model(oracle)
+    }
+
+    /// The model name results and run.json record (`oracle`, `replay`, or the local model's
+    /// store id).
+    pub(crate) fn kind(&self) -> String {
         match &self.backend {
-            Backend::Oracle => "oracle",
-            Backend::Replay(_) => "replay",
+            Backend::Oracle => "oracle".into(),
+            Backend::Replay(_) => "replay".into(),
+            #[cfg(feature = "local")]
+            Backend::Local { .. } => format!("local:{}", self.label),
         }
     }
 
     /// A per-worker model source for the eval runner.
-    pub(crate) fn worker(&self) -> Box<dyn WorkerModels> {
+    pub(crate) fn worker(self: &Arc<Self>) -> Box<dyn WorkerModels> {
         Box::new(AgentWorker {
-            backend: match &self.backend {
-                Backend::Oracle => Backend::Oracle,
-                Backend::Replay(m) => Backend::Replay(m.clone()),
-            },
+            agent: self.clone(),
             current: None,
         })
     }
@@ -282,16 +351,13 @@ impl Agent {
 
 /// The eval runner's view of an [`Agent`]: a fresh model per episode.
 struct AgentWorker {
-    backend: Backend,
+    agent: Arc<Agent>,
     current: Option<Box<dyn Model + Send>>,
 }
 
 impl WorkerModels for AgentWorker {
     fn model(&mut self, task: &Task, _trial: u32, _seed: u64) -> Result<&mut dyn Model, String> {
-        let model: Box<dyn Model + Send> = match &self.backend {
-            Backend::Oracle => Box::new(OracleModel::new(task.oracle.clone())),
-            Backend::Replay(messages) => Box::new(ReplayModel::from_messages(messages)),
-        };
+        let model = self.agent.backend.model(Some(&task.oracle));
         Ok(self.current.insert(model).as_mut())
     }
 }

@@ -219,9 +219,10 @@ impl Benchmark {
                 "split": selection.split, "family": selection.family,
                 "template": selection.template, "limit": selection.limit, "k": selection.k,
             });
+            let model = agent.kind();
             claim_run_dir(
                 &out,
-                &[("model", agent.kind()), ("profile", "native")],
+                &[("model", model.as_str()), ("profile", "native")],
                 &details,
             )
             .map_err(core_error)?;

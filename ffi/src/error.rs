@@ -13,6 +13,9 @@ pub enum Env0Error {
     /// A file could not be read or written, or is not what it should be (a corrupt world file).
     #[error("storage: {detail}")]
     Storage { detail: String },
+    /// This build of the library lacks what the call needs (the local model backend).
+    #[error("unsupported: {detail}")]
+    Unsupported { detail: String },
     /// The work was cancelled.
     #[error("cancelled")]
     Cancelled,

@@ -11,6 +11,7 @@
 mod agent;
 mod benchmark;
 mod error;
+mod models;
 mod tasks;
 mod workspace;
 
@@ -20,6 +21,10 @@ pub use benchmark::{
     BenchmarkSummary, GroupResult,
 };
 pub use error::Env0Error;
+pub use models::{
+    ImportHandle, ImportListener, LoadHandle, LoadListener, LocalOptions, ModelFile, ModelInfo,
+    ModelRecord, ModelStore, SUPPORTED_ARCHITECTURES,
+};
 pub use tasks::{ProofRecord, TaskFilter, TaskLibrary, TaskSummary};
 pub use workspace::{ActionRecord, ApiResponse, CollectionChanges, Workspace};
 
@@ -118,6 +123,8 @@ mod tests {
         check::<TaskHandle>();
         check::<Benchmark>();
         check::<BenchmarkHandle>();
+        check::<ModelStore>();
+        check::<ImportHandle>();
     }
 
     #[test]

@@ -101,6 +101,29 @@ pub struct GgufTensor {
     pub offset: u64,
 }
 
+/// (elements per block, bytes per block) of a ggml tensor type, for the types GGUF models
+/// commonly carry; `None` for others.
+pub fn ggml_block(ggml_type: u32) -> Option<(u64, u64)> {
+    Some(match ggml_type {
+        0 => (1, 4),      // F32
+        1 => (1, 2),      // F16
+        2 => (32, 18),    // Q4_0
+        3 => (32, 20),    // Q4_1
+        6 => (32, 22),    // Q5_0
+        7 => (32, 24),    // Q5_1
+        8 => (32, 34),    // Q8_0
+        9 => (32, 36),    // Q8_1
+        10 => (256, 84),  // Q2_K
+        11 => (256, 110), // Q3_K
+        12 => (256, 144), // Q4_K
+        13 => (256, 176), // Q5_K
+        14 => (256, 210), // Q6_K
+        15 => (256, 292), // Q8_K
+        30 => (1, 2),     // BF16
+        _ => return None,
+    })
+}
+
 /// The header of a GGUF file: metadata and tensor directory.
 #[derive(Debug, Clone)]
 pub struct Gguf {
@@ -236,6 +259,19 @@ impl Gguf {
 
     pub fn architecture(&self) -> Option<&str> {
         self.get_str("general.architecture")
+    }
+
+    /// Where the last tensor's data ends, from the start of the file: a file shorter than this is
+    /// truncated. `None` when a tensor has a ggml type this reader does not size.
+    pub fn data_end(&self) -> Option<u64> {
+        let mut end = 0u64;
+        for t in &self.tensors {
+            let (per_block, block_bytes) = ggml_block(t.ggml_type)?;
+            let elements = t.dims.iter().try_fold(1u64, |n, d| n.checked_mul(*d))?;
+            let bytes = elements.div_ceil(per_block).checked_mul(block_bytes)?;
+            end = end.max(t.offset.checked_add(bytes)?);
+        }
+        self.data_offset.checked_add(end)
     }
 
     /// A string array (tokens, merges) or an error naming the key.

@@ -17,7 +17,7 @@ mod types;
 pub use error::{ChatError, Result};
 pub use family::{Family, ToolSyntax, TurnMarkers};
 pub use format::{ChatFormat, Prompt};
-pub use gguf::{permute_rope_rows, unpermute_rope_rows, Gguf, GgufTensor, GgufValue};
+pub use gguf::{ggml_block, permute_rope_rows, unpermute_rope_rows, Gguf, GgufTensor, GgufValue};
 pub use mask::{assistant_spans, build_training_example, TrainOn, TrainingExample};
 pub use parse::{parse_completion, ParseError, ParseMode, Parsed, Repair};
 pub use template::{ChatTemplate, RenderOptions, CHATML_HERMES};

@@ -333,3 +333,188 @@ def test_a_killed_benchmark_resumes_without_repeating_or_dropping_a_task(tmp_pat
     assert len(pairs) == len(set(pairs)) == 12, "each task exactly once"
     assert pairs[: len(survived)] == survived
     assert (summary.overall.n, summary.overall.passed) == (12, 12)
+
+
+FIXTURES = os.environ.get("ENV0_FIXTURES", os.path.expanduser("~/.cache/env0/fixtures"))
+SMOLLM2 = os.path.join(FIXTURES, "chat/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+
+
+@pytest.fixture(autouse=True)
+def _real_model_fixture(request):
+    """Tests that read SMOLLM2 fail (never skip) when the fixture cache lacks it."""
+    if "SMOLLM2" in request.function.__code__.co_names and not os.path.exists(SMOLLM2):
+        pytest.fail(f"{SMOLLM2} is missing: run scripts/fetch-fixtures.sh chat")
+
+
+class ImportProgress(env0.ImportListener):
+    def __init__(self, on_progress=None):
+        self.seen = []
+        self.hook = on_progress
+
+    def on_progress(self, copied, total):
+        self.seen.append((copied, total))
+        if self.hook:
+            self.hook(copied, total)
+
+
+def gguf_header(arch):
+    """A GGUF v3 file with one string key (general.architecture) and no tensors."""
+    import struct
+
+    key, value = b"general.architecture", arch.encode()
+    return (b"GGUF" + struct.pack("<IQQ", 3, 0, 1)
+            + struct.pack("<Q", len(key)) + key + struct.pack("<I", 8)
+            + struct.pack("<Q", len(value)) + value)
+
+
+def write_adapter(folder, rank=4, pairs=2, b_pairs=None, config_extra=None):
+    import struct
+
+    os.makedirs(folder, exist_ok=True)
+    config = {"peft_type": "LORA", "r": rank, "lora_alpha": 8.0,
+              "base_model_name_or_path": "HuggingFaceTB/SmolLM2-135M-Instruct",
+              "target_modules": ["q_proj", "v_proj"]}
+    config.update(config_extra or {})
+    with open(os.path.join(folder, "adapter_config.json"), "w") as f:
+        json.dump(config, f)
+    header, offset = {}, 0
+    names = [f"base_model.model.layers.{i}.self_attn.q_proj.lora_A.weight" for i in range(pairs)]
+    names += [f"base_model.model.layers.{i}.self_attn.q_proj.lora_B.weight"
+              for i in range(pairs if b_pairs is None else b_pairs)]
+    for name in names:
+        header[name] = {"dtype": "F32", "shape": [rank, 8], "data_offsets": [offset, offset + rank * 32]}
+        offset += rank * 32
+    text = json.dumps(header).encode()
+    with open(os.path.join(folder, "adapter_model.safetensors"), "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"\0" * offset)
+
+
+def test_a_model_is_validated_imported_with_progress_hashed_and_removed(tmp_path):
+    import hashlib
+
+    store = env0.ModelStore.open(str(tmp_path / "models"))
+    info = store.inspect_model(SMOLLM2)
+    assert (info.kind, info.architecture, info.family) == ("gguf", "llama", "smollm2")
+    assert info.tensors > 100 and info.context_length == 8192
+    prog = ImportProgress()
+    record = store.import_model(SMOLLM2, None, prog).join()
+    with open(SMOLLM2, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    assert record.files[0].sha256 == digest and record.id == digest[:16]
+    assert record.name == "SmolLM2-135M-Instruct.Q4_1.gguf"
+    assert record.files[0].size_bytes == os.path.getsize(SMOLLM2) == prog.seen[-1][0]
+    assert len(prog.seen) > 10 and all(a[0] <= b[0] for a, b in zip(prog.seen, prog.seen[1:]))
+    assert os.path.isfile(os.path.join(record.path, "manifest.json"))
+    assert [r.id for r in store.list()] == [record.id]
+    assert store.verify(record.id)
+    again = store.import_model(SMOLLM2, "second name", ImportProgress()).join()
+    assert again.id == record.id and len(store.list()) == 1, "the same bytes are one entry"
+    # A changed byte in the store is caught.
+    with open(os.path.join(record.path, "model.gguf"), "r+b") as f:
+        f.seek(-1, 2)
+        last = f.read(1)
+        f.seek(-1, 2)
+        f.write(bytes([last[0] ^ 1]))
+    assert not store.verify(record.id)
+    store.remove(record.id)
+    assert store.list() == []
+    with pytest.raises(env0.Env0Error.NotFound):
+        store.get(record.id)
+    with pytest.raises(env0.Env0Error.InvalidArgument):
+        store.remove("../etc")
+
+
+def test_bad_model_files_are_refused_before_anything_is_copied(tmp_path):
+    store = env0.ModelStore.open(str(tmp_path / "models"))
+    text = tmp_path / "notes.gguf"
+    text.write_text("not a model")
+    truncated = tmp_path / "cut.gguf"
+    with open(SMOLLM2, "rb") as f:
+        truncated.write_bytes(f.read(8 << 20))
+    gemma = tmp_path / "gemma.gguf"
+    gemma.write_bytes(gguf_header("gemma3"))
+    cases = {str(text): "not a usable model", str(truncated): "truncated",
+             str(gemma): "architecture 'gemma3'"}
+    for path, why in cases.items():
+        with pytest.raises(env0.Env0Error.InvalidArgument) as err:
+            store.import_model(path, None, ImportProgress())
+        assert why in str(err.value), str(err.value)
+    with pytest.raises(env0.Env0Error.NotFound):
+        store.inspect_model(str(tmp_path / "missing.gguf"))
+    assert store.list() == [] and os.listdir(tmp_path / "models") == []
+
+
+def test_a_cancelled_import_leaves_nothing_and_a_killed_one_is_cleaned_up(tmp_path):
+    models = tmp_path / "models"
+    store = env0.ModelStore.open(str(models))
+    box = []
+
+    def cancel_early(copied, total):
+        if copied > 0:
+            box[0].cancel()
+
+    box.append(store.import_model(SMOLLM2, None, ImportProgress(cancel_early)))
+    with pytest.raises(env0.Env0Error.Cancelled):
+        box[0].join()
+    assert store.list() == [] and os.listdir(models) == []
+    (models / ".incoming-123-456").mkdir()
+    (models / ".incoming-123-456" / "model.gguf").write_bytes(b"half")
+    env0.ModelStore.open(str(models))
+    assert os.listdir(models) == []
+
+
+def test_adapters_are_validated_and_imported(tmp_path):
+    store = env0.ModelStore.open(str(tmp_path / "models"))
+    good = tmp_path / "my-adapter"
+    write_adapter(str(good))
+    info = store.inspect_adapter(str(good))
+    assert (info.kind, info.lora_rank, info.lora_alpha, info.tensors) == ("lora_adapter", 4, 8.0, 4)
+    assert info.family == "smollm2"
+    record = store.import_adapter(str(good), None, ImportProgress()).join()
+    assert record.name == "my-adapter"
+    assert sorted(f.name for f in record.files) == ["adapter_config.json", "adapter_model.safetensors"]
+    assert store.verify(record.id)
+    bad = {
+        "no-rank": dict(config_extra={"r": None}),
+        "unpaired": dict(b_pairs=1),
+        "not-lora": dict(config_extra={"peft_type": "PREFIX_TUNING"}),
+    }
+    for name, kwargs in bad.items():
+        write_adapter(str(tmp_path / name), **kwargs)
+        with pytest.raises(env0.Env0Error.InvalidArgument):
+            store.import_adapter(str(tmp_path / name), None, ImportProgress())
+    cut = tmp_path / "cut"
+    write_adapter(str(cut))
+    weights = cut / "adapter_model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:-10])
+    with pytest.raises(env0.Env0Error.InvalidArgument, match="truncated"):
+        store.inspect_adapter(str(cut))
+    with pytest.raises(env0.Env0Error.NotFound):
+        store.inspect_adapter(str(tmp_path / "nowhere"))
+    assert [r.id for r in store.list()] == [record.id]
+
+
+class Stages(env0.LoadListener):
+    def __init__(self):
+        self.stages = []
+
+    def on_stage(self, stage):
+        self.stages.append(stage)
+
+
+def test_loading_a_model_checks_the_store_entry_and_the_build(tmp_path):
+    store = env0.ModelStore.open(str(tmp_path / "models"))
+    opts = env0.LocalOptions(context=None, dtype=None, temperature=0.0, enable_thinking=None)
+    with pytest.raises(env0.Env0Error.NotFound):
+        store.load_agent("0123456789abcdef", None, opts, Stages())
+    write_adapter(str(tmp_path / "adapter"))
+    adapter = store.import_adapter(str(tmp_path / "adapter"), None, ImportProgress()).join()
+    with pytest.raises(env0.Env0Error.InvalidArgument, match="adapter, not a model"):
+        store.load_agent(adapter.id, None, opts, Stages())
+    model = store.import_model(SMOLLM2, None, ImportProgress()).join()
+    with pytest.raises(env0.Env0Error.InvalidArgument, match="not an adapter"):
+        store.load_agent(model.id, model.id, opts, Stages())
+    if os.environ.get("ENV0_FFI_LOCAL") != "1":
+        # This library was built without the local backend: a typed answer, on the load thread.
+        with pytest.raises(env0.Env0Error.Unsupported):
+            store.load_agent(model.id, None, opts, Stages()).join()
