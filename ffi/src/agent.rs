@@ -2,7 +2,6 @@
 //! with a `TaskHandle` to cancel and join.
 
 use std::sync::Arc;
-use std::thread;
 
 use env0_chat::Message;
 use env0_core::agent::{
@@ -223,7 +222,7 @@ impl Agent {
         })
     }
 
-    /// Starts task `task_id` of `library` on a new thread and returns at once; events go to
+    /// Starts task `task_id` of `library` on a Rust thread and returns at once; events go to
     /// `listener`. The task runs on its own fresh world.
     pub fn run_task(
         &self,
@@ -364,7 +363,8 @@ impl WorkerModels for AgentWorker {
 
 type Forward<'a> = dyn CoreListener + 'a;
 
-/// Runs `episode` on a new thread named after `name`, forwarding its events to `listener`;
+/// Runs `episode` (named `name` in an error summary) on a pooled worker thread (see
+/// `workers`), forwarding its events to `listener`;
 /// a panic (a listener that threw, a bug) becomes an `internal_error` summary.
 fn spawn_episode(
     name: String,
@@ -377,39 +377,38 @@ fn spawn_episode(
         cancel: cancel.clone(),
         done: done.clone(),
     });
-    let task_id = name.clone();
-    thread::Builder::new()
-        .name(format!("env0-episode-{name}"))
-        .spawn(move || {
-            let summary = guard(|| {
-                let mut forward = |e: &CoreEvent| listener.on_event(convert(e));
-                let ep = episode(&mut forward, &cancel);
-                Ok(EpisodeSummary {
-                    task_id: ep.task_id.clone(),
-                    stop: wire_name(&ep.stop),
-                    reward: ep.reward(),
-                    passed: ep.verdict.as_ref().is_some_and(|v| v.passed),
-                    turns: ep.turns,
-                    tool_calls: ep.tool_calls,
-                    invalid_tool_calls: ep.invalid_tool_calls,
-                    error: ep.error.clone(),
-                })
+    let task_id = name;
+    crate::workers::EPISODES.run(move || {
+        let summary = guard(|| {
+            let mut forward = |e: &CoreEvent| listener.on_event(convert(e));
+            let ep = episode(&mut forward, &cancel);
+            Ok(EpisodeSummary {
+                task_id: ep.task_id.clone(),
+                stop: wire_name(&ep.stop),
+                reward: ep.reward(),
+                passed: ep.verdict.as_ref().is_some_and(|v| v.passed),
+                turns: ep.turns,
+                tool_calls: ep.tool_calls,
+                invalid_tool_calls: ep.invalid_tool_calls,
+                error: ep.error.clone(),
             })
-            .unwrap_or_else(|e| EpisodeSummary {
-                task_id,
-                stop: "internal_error".into(),
-                reward: 0.0,
-                passed: false,
-                turns: 0,
-                tool_calls: 0,
-                invalid_tool_calls: 0,
-                error: Some(e.to_string()),
-            });
-            done.put(summary);
         })
-        .map_err(|e| Env0Error::Internal {
-            detail: format!("starting the episode thread: {e}"),
-        })?;
+        .unwrap_or_else(|e| EpisodeSummary {
+            task_id,
+            stop: "internal_error".into(),
+            reward: 0.0,
+            passed: false,
+            turns: 0,
+            tool_calls: 0,
+            invalid_tool_calls: 0,
+            error: Some(e.to_string()),
+        });
+        // The listener is the caller's object (a Python or Kotlin callback): release it
+        // before `join` can return, so no foreign reference outlives the episode, e.g. into
+        // an interpreter that is shutting down.
+        drop(listener);
+        done.put(summary);
+    })?;
     Ok(handle)
 }
 

@@ -282,6 +282,7 @@ impl Benchmark {
                         .map_err(core_error)?;
                         bench.summarize(&log, written, cancel.is_cancelled())
                     });
+                    drop(listener); // before `join` returns: see spawn_episode
                     done.put(outcome);
                 })
                 .map_err(|e| Env0Error::Internal {

@@ -13,6 +13,7 @@ mod benchmark;
 mod error;
 mod models;
 mod tasks;
+mod workers;
 mod workspace;
 
 pub use agent::{Agent, EpisodeEvent, EpisodeListener, EpisodeSummary, TaskHandle};

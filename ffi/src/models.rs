@@ -684,9 +684,11 @@ impl ModelStore {
             thread::Builder::new()
                 .name("env0-model-load".into())
                 .spawn(move || {
-                    done.put(guard(|| {
+                    let loaded = guard(|| {
                         Agent::load_local(&model, adapter.as_deref(), &options, label, &*listener)
-                    }))
+                    });
+                    drop(listener); // before `join` returns: see spawn_episode
+                    done.put(loaded)
                 })
                 .map_err(|e| Env0Error::Internal {
                     detail: format!("starting the load thread: {e}"),

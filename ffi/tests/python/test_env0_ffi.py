@@ -170,6 +170,29 @@ def test_a_listener_that_raises_does_not_bring_the_process_down():
         env0.Agent.oracle().run_task(lib, "no-such-task", Recorder())
 
 
+def test_a_finished_episode_holds_no_reference_to_the_listener():
+    # A Rust thread that still holds a Python callback when the script ends has to take the GIL
+    # of an interpreter that is shutting down, which aborts the process ("FATAL: exception not
+    # rethrown"). So by the time a handle says it is finished, the listener must be released.
+    # Polling is_finished keeps this thread in Python, where an episode thread that released
+    # the listener after finishing would be seen holding it (it was, 19 times in 20).
+    import weakref
+
+    lib = env0.TaskLibrary.open(TASKS)
+    task = first_task(lib, "gcal")
+    still_held = 0
+    for _ in range(10):
+        rec = Recorder()
+        ref = weakref.ref(rec)
+        handle = env0.Agent.oracle().run_task(lib, task, rec)
+        del rec
+        while not handle.is_finished():
+            pass
+        still_held += ref() is not None
+        assert handle.join().passed
+    assert still_held == 0
+
+
 def label_names(ws):
     body = json.loads(ws.call("GET", "/gmail/v1/users/me/labels", None, None).body_json)
     return {label["name"] for label in body["labels"]}
