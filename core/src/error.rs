@@ -1,8 +1,10 @@
-//! env0-core's error type for the eval runner and results log. (Tools, tasks and the agent loop
-//! still report `String` errors; one typed error on the whole public path is the device API's
-//! work.)
+//! env0-core's error type: what loading tasks, building their worlds, reading results and
+//! running an eval return. (A model's failure and a tool's failure are not errors of the
+//! caller's: they are outcomes inside an episode, `StopReason::ModelError` and `ToolOutcome`.)
 
-/// Everything that can go wrong in an eval outside a model or a task: files and the world.
+/// Everything that can go wrong on env0-core's public path: files, JSON, the world, invalid
+/// input (a task file of another format, a duplicate id, a bad argument) and a task whose world
+/// cannot be built.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{context}: {source}")]
@@ -17,6 +19,8 @@ pub enum Error {
     World(#[from] env0_world::Error),
     #[error("{0}")]
     Invalid(String),
+    #[error("task {task}: {detail}")]
+    Task { task: String, detail: String },
 }
 
 impl Error {

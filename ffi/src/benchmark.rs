@@ -149,7 +149,7 @@ impl Benchmark {
         cancelled: bool,
     ) -> Result<BenchmarkSummary, Env0Error> {
         let rows = selected_rows(log, &self.tasks, self.k);
-        let report: Report = write_report(&self.out_dir, &rows).map_err(core_error)?;
+        let report: Report = write_report(&self.out_dir, &rows).map_err(Env0Error::from)?;
         let wanted = self.tasks.len() as u64 * u64::from(self.k);
         Ok(BenchmarkSummary {
             rows: rows.len() as u64,
@@ -168,17 +168,7 @@ impl Benchmark {
     }
 
     fn open_log(&self) -> Result<ResultsLog<ResultRow>, Env0Error> {
-        ResultsLog::open(&self.results_path()).map_err(core_error)
-    }
-}
-
-fn core_error(e: env0_core::Error) -> Env0Error {
-    use env0_core::Error as E;
-    let detail = e.to_string();
-    match e {
-        E::Io { .. } => Env0Error::Storage { detail },
-        E::World(w) => w.into(),
-        E::Json(_) | E::Invalid(_) => Env0Error::InvalidArgument { detail },
+        ResultsLog::open(&self.results_path()).map_err(Env0Error::from)
     }
 }
 
@@ -225,7 +215,7 @@ impl Benchmark {
                 &[("model", model.as_str()), ("profile", "native")],
                 &details,
             )
-            .map_err(core_error)?;
+            .map_err(Env0Error::from)?;
             Ok(Arc::new(Benchmark {
                 agent,
                 tasks,
@@ -279,7 +269,7 @@ impl Benchmark {
                             &|_| Ok(agent.worker()),
                             &|p| listener.on_progress(progress_record(p)),
                         )
-                        .map_err(core_error)?;
+                        .map_err(Env0Error::from)?;
                         bench.summarize(&log, written, cancel.is_cancelled())
                     });
                     drop(listener); // before `join` returns: see spawn_episode

@@ -59,3 +59,16 @@ impl<T> From<std::sync::PoisonError<T>> for Env0Error {
         }
     }
 }
+
+impl From<env0_core::Error> for Env0Error {
+    fn from(e: env0_core::Error) -> Env0Error {
+        use env0_core::Error as E;
+        let detail = e.to_string();
+        match e {
+            E::Io { .. } => Env0Error::Storage { detail },
+            E::World(w) => w.into(),
+            // A task set whose file or task is broken is the caller's input, not a bug.
+            E::Json(_) | E::Invalid(_) | E::Task { .. } => Env0Error::InvalidArgument { detail },
+        }
+    }
+}

@@ -85,7 +85,7 @@ impl TaskLibrary {
                     "{dir} is not a task set (no tasks/ directory)"
                 )));
             }
-            let tasks = load_dir(path).map_err(Env0Error::invalid)?;
+            let tasks = load_dir(path)?;
             Ok(Arc::new(TaskLibrary { tasks }))
         })
     }

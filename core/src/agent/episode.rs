@@ -138,7 +138,7 @@ pub fn opening_messages(tw: &TaskWorld, task: &Task) -> Vec<Message> {
 pub fn first_request(
     task: &Task,
     profile: Profile,
-) -> Result<(Vec<Message>, Vec<ChatTool>), String> {
+) -> crate::Result<(Vec<Message>, Vec<ChatTool>)> {
     let tw = build(task)?;
     Ok((
         opening_messages(&tw, task),
@@ -192,7 +192,7 @@ fn run_steps(
     let mut tw = match build(task) {
         Ok(tw) => tw,
         Err(e) => {
-            episode.error = Some(e);
+            episode.error = Some(e.to_string());
             return episode;
         }
     };

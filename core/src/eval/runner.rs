@@ -275,15 +275,21 @@ pub struct ReplayWorker {
 
 impl ReplayWorker {
     /// Loads the recordings of a results.jsonl file (share one `Arc` between workers).
-    pub fn load(path: &std::path::Path) -> Result<Recordings, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    pub fn load(path: &std::path::Path) -> crate::Result<Recordings> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| crate::Error::io(path.display().to_string(), e))?;
         let mut recordings = BTreeMap::new();
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
             }
-            let row: ResultRow = serde_json::from_str(line)
-                .map_err(|e| format!("{}:{}: not a results row: {e}", path.display(), n + 1))?;
+            let row: ResultRow = serde_json::from_str(line).map_err(|e| {
+                crate::Error::Invalid(format!(
+                    "{}:{}: not a results row: {e}",
+                    path.display(),
+                    n + 1
+                ))
+            })?;
             if !row.is_infra_error() {
                 recordings.insert((row.example_id.clone(), row.trial), row.messages());
             }

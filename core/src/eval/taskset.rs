@@ -12,13 +12,16 @@ use crate::tasks::Task;
 /// per line, recursively for a directory. JSON files that are not tasks (a manifest, skills
 /// metadata) are skipped; a file that looks like a task but does not parse is an error. Tasks
 /// come back sorted by id; a duplicate id is an error.
-pub fn load_tasks(path: &Path) -> Result<Vec<Task>, String> {
+pub fn load_tasks(path: &Path) -> crate::Result<Vec<Task>> {
     let mut tasks = Vec::new();
-    collect(path, &mut tasks)?;
+    collect(path, &mut tasks).map_err(crate::Error::Invalid)?;
     tasks.sort_by(|a, b| a.id.cmp(&b.id));
     for pair in tasks.windows(2) {
         if pair[0].id == pair[1].id {
-            return Err(format!("task id '{}' appears twice", pair[0].id));
+            return Err(crate::Error::Invalid(format!(
+                "task id '{}' appears twice",
+                pair[0].id
+            )));
         }
     }
     Ok(tasks)

@@ -129,36 +129,42 @@ pub struct Trap {
 
 impl Task {
     /// Parses a task file, checking the format version.
-    pub fn from_json(text: &str) -> Result<Task, String> {
-        let task: Task = serde_json::from_str(text).map_err(|e| format!("invalid task: {e}"))?;
+    pub fn from_json(text: &str) -> crate::Result<Task> {
+        let task: Task = serde_json::from_str(text)
+            .map_err(|e| crate::Error::Invalid(format!("invalid task: {e}")))?;
         if task.format != FORMAT_VERSION {
-            return Err(format!(
+            return Err(crate::Error::Invalid(format!(
                 "task {} has format {}, this build reads format {FORMAT_VERSION}",
                 task.id, task.format
-            ));
+            )));
         }
         Ok(task)
     }
 }
 
 /// Reads every task of a task-set directory (`tasks/*.jsonl`), in file order.
-pub fn load_dir(dir: &std::path::Path) -> Result<Vec<Task>, String> {
+pub fn load_dir(dir: &std::path::Path) -> crate::Result<Vec<Task>> {
     let tasks_dir = dir.join("tasks");
     let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(&tasks_dir)
-        .map_err(|e| format!("{}: {e}", tasks_dir.display()))?
+        .map_err(|e| crate::Error::io(tasks_dir.display().to_string(), e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
         .collect();
     paths.sort();
     let mut out = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let text = std::fs::read_to_string(&p)
+            .map_err(|e| crate::Error::io(p.display().to_string(), e))?;
         for (i, line) in text
             .lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
         {
-            out.push(Task::from_json(line).map_err(|e| format!("{}:{}: {e}", p.display(), i + 1))?);
+            out.push(
+                Task::from_json(line).map_err(|e| {
+                    crate::Error::Invalid(format!("{}:{}: {e}", p.display(), i + 1))
+                })?,
+            );
         }
     }
     Ok(out)

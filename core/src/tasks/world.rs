@@ -148,13 +148,25 @@ fn finish(mut world: World, task: &Task) -> Result<TaskWorld, String> {
 }
 
 /// Builds the initial world of `task`: seeded filler, then the needles; the action log starts empty.
-pub fn build(task: &Task) -> Result<TaskWorld, String> {
-    finish(seed_base(task)?, task)
+pub fn build(task: &Task) -> crate::Result<TaskWorld> {
+    seed_base(task)
+        .and_then(|world| finish(world, task))
+        .map_err(|detail| task_error(task, detail))
 }
 
 /// [`build`], with the seeded filler taken from `cache`.
-pub fn build_cached(task: &Task, cache: &BaseCache) -> Result<TaskWorld, String> {
-    finish(cache.base(task)?.0, task)
+pub fn build_cached(task: &Task, cache: &BaseCache) -> crate::Result<TaskWorld> {
+    cache
+        .base(task)
+        .and_then(|(world, _)| finish(world, task))
+        .map_err(|detail| task_error(task, detail))
+}
+
+fn task_error(task: &Task, detail: String) -> crate::Error {
+    crate::Error::Task {
+        task: task.id.clone(),
+        detail,
+    }
 }
 
 /// [`build_cached`], plus the baseline of the initial state, read incrementally from the base's.

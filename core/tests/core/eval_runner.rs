@@ -79,7 +79,10 @@ fn loading_and_slicing_task_sets() {
         r#"{"instruction": "x", "verifier": {}}"#,
     )
     .unwrap();
-    assert!(load_tasks(dir.path()).unwrap_err().contains("bad.json"));
+    assert!(load_tasks(dir.path())
+        .unwrap_err()
+        .to_string()
+        .contains("bad.json"));
 }
 
 #[test]

@@ -95,10 +95,12 @@ fn task_files_are_strict() {
     v["instructions"] = json!("typo");
     assert!(Task::from_json(&v.to_string())
         .unwrap_err()
+        .to_string()
         .contains("unknown field `instructions`"));
     let mut v = label_task();
     v["format"] = json!(2);
     assert!(Task::from_json(&v.to_string())
         .unwrap_err()
+        .to_string()
         .contains("format 2"));
 }

@@ -164,7 +164,7 @@ pub fn audit_file(
         for task in candidates {
             let request = requests
                 .entry(task.id.clone())
-                .or_insert_with(|| first_request(task, opts.profile));
+                .or_insert_with(|| first_request(task, opts.profile).map_err(|e| e.to_string()));
             let (messages, tools) = match request {
                 Ok(r) => (&r.0, &r.1),
                 Err(e) => {
