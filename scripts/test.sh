@@ -42,3 +42,8 @@ echo "== tasks-lite: regenerate (must be byte-identical) and prove every task"
 env0="${CARGO_TARGET_DIR:-target}/release/env0"
 "$env0" tasks generate --check
 "$env0" tasks verify -j 2
+
+echo "== env0-core and env0-ffi tests on Linux arm64 under qemu-aarch64"
+# ~23 min from clean on 2 cores: ~8 min to cross-build, ~15 min of emulated tests (the world's
+# property tests take most of it).
+bash ffi/scripts/arm64-tests.sh

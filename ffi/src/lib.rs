@@ -5,8 +5,11 @@
 //! unwrapped. Long work (an episode) runs on a Rust thread, never on the caller's.
 //!
 //! Objects: [`Workspace`] (a world: requests, snapshots, hash, diff, action log), [`TaskLibrary`]
-//! (a task-set directory: list, details, proofs) and [`Agent`] (runs a task with a model, events
-//! to a foreign [`EpisodeListener`], a [`TaskHandle`] to cancel and wait).
+//! (a task-set directory: list, details, proofs), [`ModelStore`] (import, validate, list, remove
+//! GGUF models and PEFT adapters; load one as an agent), [`Agent`] (runs a task or a free
+//! instruction, events to a foreign [`EpisodeListener`], a [`TaskHandle`] to cancel and wait) and
+//! [`Benchmark`] (a resumable eval run with a summary). Episodes run on reused worker threads
+//! (`workers`); benchmarks, imports and loads on threads of their own.
 
 mod agent;
 mod benchmark;

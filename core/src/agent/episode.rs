@@ -69,6 +69,23 @@ pub struct Episode {
 }
 
 impl Episode {
+    /// An episode that has not started yet (it stops as `SetupError` unless it gets further).
+    fn starting(task_id: String, model: String) -> Episode {
+        Episode {
+            task_id,
+            model,
+            messages: Vec::new(),
+            tools: Vec::new(),
+            stop: StopReason::SetupError,
+            turns: 0,
+            tool_calls: 0,
+            invalid_tool_calls: 0,
+            usage: Usage::default(),
+            verdict: None,
+            error: None,
+        }
+    }
+
     pub fn reward(&self) -> f64 {
         self.verdict.as_ref().map_or(0.0, |v| v.reward)
     }
@@ -176,19 +193,7 @@ fn run_steps(
     listener: &mut dyn EpisodeListener,
     cancel: &CancelToken,
 ) -> Episode {
-    let mut episode = Episode {
-        task_id: task.id.clone(),
-        model: model.name(),
-        messages: Vec::new(),
-        tools: Vec::new(),
-        stop: StopReason::SetupError,
-        turns: 0,
-        tool_calls: 0,
-        invalid_tool_calls: 0,
-        usage: Usage::default(),
-        verdict: None,
-        error: None,
-    };
+    let mut episode = Episode::starting(task.id.clone(), model.name());
     let mut tw = match build(task) {
         Ok(tw) => tw,
         Err(e) => {
@@ -406,19 +411,7 @@ pub fn run_instruction_with(
     listener: &mut dyn EpisodeListener,
     cancel: &CancelToken,
 ) -> Episode {
-    let mut episode = Episode {
-        task_id: "instruction".into(),
-        model: model.name(),
-        messages: Vec::new(),
-        tools: Vec::new(),
-        stop: StopReason::SetupError,
-        turns: 0,
-        tool_calls: 0,
-        invalid_tool_calls: 0,
-        usage: Usage::default(),
-        verdict: None,
-        error: None,
-    };
+    let mut episode = Episode::starting("instruction".into(), model.name());
     let prompt = match world.lock() {
         Ok(w) => prompt_for(&w, instruction.user.as_deref()),
         Err(_) => {
