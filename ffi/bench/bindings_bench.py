@@ -11,11 +11,15 @@ without Python. Each process drops its first --warmup episodes. Within a round t
 processes' medians are paired; the overhead is the median of the paired differences over the
 native sides' median (robust to a round where one process drew a slow layout).
 
-Wall time on a shared VM stays noisy, so the bench also counts instructions with valgrind's
-callgrind (repeatable whatever else the machine does): each side runs 2 and then 6 episodes in
-one process, and (count(6) - count(2)) / 4 is one episode's cost with process start-up, task
-loading and warm-up cancelled out. Both measures must be within --budget percent; the script
-exits 1 otherwise. Run it with ffi/scripts/bindings-bench.sh.
+Wall time on this project's 2-core VM stays too noisy to resolve 5 %: the same binary and
+episode count takes 1.8 s of CPU in one process and 2.8 s in the next (perf stat task-clock), and
+two full runs of this bench put the Python side at +4.6 % and +15.5 %. So the gate is the
+instruction count from valgrind's callgrind, which is repeatable whatever else the machine does:
+each side runs 2 and then 6 episodes in one process, and (count(6) - count(2)) / 4 is one
+episode's cost with process start-up, task loading and warm-up cancelled out. The script exits 1
+when the Python-driven episode costs more than --budget percent above the native one in
+instructions; wall time is printed beside it for what it is worth. Run it with
+ffi/scripts/bindings-bench.sh.
 """
 
 import argparse
@@ -121,9 +125,8 @@ def main():
               f"| {q[0]:.3f} | {q[-1]:.3f} |")
     print(f"wall time, overhead of the env0-ffi Rust API alone: "
           f"{overhead_of('env0-ffi Rust API (no Python)'):+.2f} %")
-    print(f"wall time, overhead of the Python-driven episode: {overhead:+.2f} % (budget {a.budget} %; "
-          "median of paired per-round differences over the native median)")
-    ok = overhead <= a.budget
+    print(f"wall time, overhead of the Python-driven episode: {overhead:+.2f} % (median of paired "
+          "per-round differences over the native median; not gated, see the module doc)")
     if shutil.which("valgrind") is None:
         print("instructions: valgrind is not installed (apt-get install valgrind); not measured")
         return 1
@@ -143,7 +146,7 @@ def main():
         print(f"| {name} | {c / 1e6:.1f} M | {100.0 * (c - base) / base:+.2f} % |")
     by_count = 100.0 * (counts["Python bindings"] - base) / base
     print(f"instructions, overhead of the Python-driven episode: {by_count:+.2f} % (budget {a.budget} %)")
-    return 0 if ok and by_count <= a.budget else 1
+    return 0 if by_count <= a.budget else 1
 
 
 if __name__ == "__main__":
