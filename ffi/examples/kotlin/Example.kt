@@ -52,5 +52,9 @@ fun example(tasksDir: String, appFiles: File) {
 
 fun main(args: Array<String>) {
     val files = java.nio.file.Files.createTempDirectory("env0-example").toFile()
-    example(args.getOrElse(0) { "tasks-lite" }, files)
+    try {
+        example(args.getOrElse(0) { "tasks-lite" }, files)
+    } finally {
+        files.deleteRecursively()
+    }
 }
