@@ -4,7 +4,8 @@ in the generated env0_ffi.swift (or in the example itself) by name and argument 
 its name is one of a few Foundation functions. It does not check types (that needs Xcode).
 
 Usage: swift_api_check.py GENERATED.swift EXAMPLE.swift
-A self-test first proves that a misspelled method and a wrong label are caught.
+A self-test first proves that a misspelled method, a wrong label and a missing argument are
+caught.
 """
 import re
 import sys
@@ -80,11 +81,12 @@ def declarations(text, implicit_inits=False):
 def calls(text):
     text = strip_comments(text)
     out = []
-    for m in re.finditer(r"(?<![\w.])?\.?\b([A-Za-z_]\w*)\(", text):
+    for m in re.finditer(r"\b([A-Za-z_]\w*)\(", text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         line = text[line_start:m.start()].strip()
         name = m.group(1)
-        if name in KEYWORDS or line.startswith("case") or "catch" in line or line.endswith("func") or re.search(r"\bfunc\s*$", line):
+        # Skip patterns (`case .x(…)`, `catch E.x(…)`) and the example's own declarations.
+        if name in KEYWORDS or line.startswith("case") or "catch" in line or re.search(r"\bfunc$", line):
             continue
         labels = args_of(text, m.end() - 1)
         out.append((text.count("\n", 0, m.start()) + 1, f"{name}({''.join(l + ':' for l in labels)})", name))

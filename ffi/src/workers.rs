@@ -1,8 +1,8 @@
 //! Reused threads for episodes. An oracle episode takes tens of milliseconds; starting a fresh
 //! thread for each one costs far more than the thread itself: memory the episode's world freed on
 //! one thread comes back as page faults on the next (on this project's 2-core VM, 45 586 minor
-//! faults for 40 episodes on fresh threads against 14 317 on one thread; see
-//! ffi/bench/bindings_bench.py). So finished workers wait a while for the next job, and a job
+//! faults for 40 episodes on fresh threads against 14 317 on one thread, counted with
+//! `/usr/bin/time` on ffi/examples/native_episode.rs). So finished workers wait a while for the next job, and a job
 //! goes to an idle worker when there is one, to a new worker otherwise. Concurrent jobs each get
 //! a thread of their own, as before.
 
@@ -69,15 +69,15 @@ impl Pool {
                                 list.remove(at);
                                 return;
                             }
-                            // A caller took this worker off the list just now: its job is on
-                            // the way (this thread holds a sender, so `recv` cannot hang on a
-                            // closed queue).
+                            // A caller took this worker off the list just now and sends its
+                            // job right after; wait for it.
                             drop(list);
                             match jobs.recv() {
                                 Ok(next) => next(),
                                 Err(_) => return,
                             }
                         }
+                        // Cannot happen while this thread holds `sender`; ends the worker if it did.
                         Err(RecvTimeoutError::Disconnected) => return,
                     }
                 }
