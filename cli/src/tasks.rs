@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Subcommand};
+use env0_core::tasks::exploits::ExploitKind;
 use env0_core::tasks::generate;
 use env0_core::tasks::load_dir;
 use env0_core::tasks::world::{prove_all, Proof};
@@ -238,6 +239,8 @@ struct Row {
     trap: f64,
     steps: usize,
     safety: usize,
+    /// Per exploit family: runs and the highest reward any got.
+    exploits: BTreeMap<ExploitKind, (usize, f64)>,
 }
 
 fn verify(dir: &Path, filter: &Filter, jobs: Option<usize>, profile: &str) -> Result<i32> {
@@ -298,6 +301,8 @@ fn verify(dir: &Path, filter: &Filter, jobs: Option<usize>, profile: &str) -> Re
 
 fn report(tasks: &[Task], proofs: &[Proof]) {
     let mut rows: BTreeMap<String, BTreeMap<String, Row>> = BTreeMap::new();
+    // Per exploit family over the whole set: runs, rejected, highest reward.
+    let mut totals: BTreeMap<ExploitKind, (usize, usize, f64)> = BTreeMap::new();
     for (t, p) in tasks.iter().zip(proofs) {
         let row = rows
             .entry(family(t))
@@ -313,12 +318,31 @@ fn report(tasks: &[Task], proofs: &[Proof]) {
             row.trap_runs += 1;
             row.trap += r;
         }
+        for e in &p.exploits {
+            let slot = row.exploits.entry(e.kind).or_insert((0, f64::NEG_INFINITY));
+            slot.0 += 1;
+            slot.1 = slot.1.max(e.reward);
+            let total = totals.entry(e.kind).or_insert((0, 0, f64::NEG_INFINITY));
+            total.0 += 1;
+            total.1 += usize::from(e.rejected());
+            total.2 = total.2.max(e.reward);
+        }
     }
     for (fam, templates) in rows {
         println!("\n{fam}");
         println!(
-            "  {:<30} {:>5} {:>7} {:>7} {:>7} {:>6} {:>6}",
-            "template", "tasks", "proven", "oracle", "trap", "steps", "safety"
+            "  {:<30} {:>5} {:>7} {:>7} {:>7} {:>6} {:>6}  {}",
+            "template",
+            "tasks",
+            "proven",
+            "oracle",
+            "trap",
+            "steps",
+            "safety",
+            ExploitKind::ALL
+                .iter()
+                .map(|k| format!("{:>14}", k.name()))
+                .collect::<String>()
         );
         let (mut n, mut ok) = (0, 0);
         for (name, r) in templates {
@@ -327,8 +351,15 @@ fn report(tasks: &[Task], proofs: &[Proof]) {
             } else {
                 "-".into()
             };
+            let exploits: String = ExploitKind::ALL
+                .iter()
+                .map(|k| match r.exploits.get(k) {
+                    Some((n, max)) => format!("{:>14}", format!("{n} ≤{max:.2}")),
+                    None => format!("{:>14}", "-"),
+                })
+                .collect();
             println!(
-                "  {:<30} {:>5} {:>7} {:>7.3} {:>7} {:>6.1} {:>6}",
+                "  {:<30} {:>5} {:>7} {:>7.3} {:>7} {:>6.1} {:>6}  {exploits}",
                 name,
                 r.tasks,
                 r.proven,
@@ -341,5 +372,24 @@ fn report(tasks: &[Task], proofs: &[Proof]) {
             ok += r.proven;
         }
         println!("  {:<30} {:>5} {:>7}", "total", n, ok);
+    }
+    println!(
+        "\nexploit runs (wrong runs derived from each oracle; each must score at most its cap)"
+    );
+    println!(
+        "  {:<12} {:>6} {:>9} {:>8} {:>6} {:>12}",
+        "family", "runs", "rejected", "max", "cap", "not applied"
+    );
+    for kind in ExploitKind::ALL {
+        let (n, rejected, max) = totals.get(&kind).copied().unwrap_or((0, 0, f64::NAN));
+        println!(
+            "  {:<12} {:>6} {:>9} {:>8.2} {:>6.2} {:>12}",
+            kind.name(),
+            n,
+            rejected,
+            max,
+            kind.cap(),
+            tasks.len() - n
+        );
     }
 }

@@ -7,7 +7,7 @@ use super::model::{Model, ModelError, ModelRequest, Usage};
 use crate::tasks::world::{build, TaskWorld};
 use crate::tasks::{Limits, Task};
 use crate::tools::{App, Profile, ToolOutput, Toolkit};
-use crate::verifier::{evaluate, Verdict};
+use crate::verifier::{evaluate_answer, Verdict};
 use env0_chat::{Message, Tool as ChatTool};
 use env0_world::{users, World};
 use serde_json::Value;
@@ -69,6 +69,18 @@ pub struct Episode {
 }
 
 impl Episode {
+    /// The model's final message to the user: the text of the last assistant message, when the
+    /// episode stopped because the model answered.
+    pub fn final_answer(&self) -> Option<String> {
+        if self.stop != StopReason::Final {
+            return None;
+        }
+        self.messages.iter().rev().find_map(|m| match m {
+            Message::Assistant { content, .. } => content.clone(),
+            _ => None,
+        })
+    }
+
     /// An episode that has not started yet (it stops as `SetupError` unless it gets further).
     fn starting(task_id: String, model: String) -> Episode {
         Episode {
@@ -218,12 +230,21 @@ fn run_steps(
     if episode.stop == StopReason::Cancelled {
         return episode;
     }
+    let answer = episode.final_answer();
     let verdict = tw
         .initial
         .open()
         .and_then(|conn| env0_world::state::dump(&conn))
         .and_then(|before| Ok((before, tw.world.state_dump()?)))
-        .map(|(before, after)| evaluate(&task.verifier, &before, &after, &tw.needles));
+        .map(|(before, after)| {
+            evaluate_answer(
+                &task.verifier,
+                &before,
+                &after,
+                &tw.needles,
+                answer.as_deref(),
+            )
+        });
     match verdict {
         Ok(v) => {
             listener.on_event(&EpisodeEvent::Verdict(v.clone()));

@@ -4,6 +4,7 @@
 //!
 //! The format is versioned ([`FORMAT_VERSION`]) and strict: unknown fields are rejected.
 
+pub mod exploits;
 #[cfg(feature = "generate")]
 pub mod generate;
 pub mod script;

@@ -6,9 +6,14 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use serde_json::Value;
+
+use super::exploits::{changed_keys, is_write, ExploitKind, ExploitOutcome, LastRowWrite};
+use super::script::resolve_args;
 use super::{run_script, Needle, Task};
 use crate::tools::{Profile, Toolkit};
-use crate::verifier::{evaluate, NeedleRef, Needles, Verdict};
+use crate::verifier::{evaluate_answer, NeedleRef, Needles};
+use env0_world::state::{diff, StateDump};
 use env0_world::{seeded_world, Scale};
 use env0_world::{users, Baseline, Snapshot, World, WorldOptions};
 
@@ -190,6 +195,8 @@ pub struct Proof {
     pub oracle: f64,
     pub nothing: f64,
     pub trap: Option<f64>,
+    /// The exploit runs that applied to this task (see [`super::exploits`]).
+    pub exploits: Vec<ExploitOutcome>,
     /// Empty when the task is proven; otherwise what failed.
     pub failures: Vec<String>,
 }
@@ -198,24 +205,176 @@ impl Proof {
     pub fn proven(&self) -> bool {
         self.failures.is_empty()
     }
+
+    fn new(task_id: &str) -> Proof {
+        Proof {
+            task_id: task_id.to_string(),
+            initial_hash: String::new(),
+            oracle: f64::NAN,
+            nothing: f64::NAN,
+            trap: None,
+            exploits: Vec::new(),
+            failures: Vec::new(),
+        }
+    }
 }
 
 /// Proves a task: builds its world twice (same hash), runs the oracle (must score 1), nothing
-/// (must score 0) and the trap (must score < 0 or at most its cap).
+/// (must score 0), the trap (must score < 0 or at most its cap) and the exploit runs derived from
+/// the oracle (each at most its family's cap).
 pub fn prove(task: &Task, profile: Profile) -> Proof {
     prove_with(task, profile, &BaseCache::new())
 }
 
+/// What the stepwise oracle run leaves behind for the exploit runs.
+struct OracleRun {
+    after: StateDump,
+    /// The state before the first write (the reads only), when the oracle writes.
+    reads_only: Option<StateDump>,
+    /// The state before the last write, when the oracle writes.
+    without_last: Option<StateDump>,
+    /// Each step's tool and resolved arguments.
+    executed: Vec<(String, Value)>,
+}
+
+fn run_oracle(
+    tw: &mut TaskWorld,
+    toolkit: &Toolkit,
+    script: &super::Script,
+    baseline: &Baseline,
+) -> Result<OracleRun, String> {
+    tw.world
+        .restore(&tw.initial)
+        .map_err(|e| format!("restore failed: {e}"))?;
+    let first_write = script.steps.iter().position(|s| is_write(&s.tool));
+    let last_write = script.steps.iter().rposition(|s| is_write(&s.tool));
+    let mut results: Vec<Value> = Vec::new();
+    let mut run = OracleRun {
+        after: StateDump::default(),
+        reads_only: None,
+        without_last: None,
+        executed: Vec::new(),
+    };
+    for (i, step) in script.steps.iter().enumerate() {
+        if Some(i) == first_write || Some(i) == last_write {
+            let dump = tw
+                .world
+                .state_dump_since(baseline)
+                .map_err(|e| e.to_string())?;
+            if Some(i) == last_write {
+                run.without_last = Some(dump.clone());
+            }
+            if Some(i) == first_write {
+                run.reads_only = Some(dump);
+            }
+        }
+        let args = resolve_args(&step.args, &results, i).map_err(|e| e.to_string())?;
+        let output = toolkit.call(&mut tw.world, &step.tool, &args);
+        if !output.ok {
+            return Err(format!(
+                "step {i}: {} failed: {}",
+                step.tool, output.content
+            ));
+        }
+        results
+            .push(serde_json::from_str(&output.content).unwrap_or(Value::String(output.content)));
+        run.executed.push((step.tool.clone(), args));
+    }
+    run.after = tw
+        .world
+        .state_dump_since(baseline)
+        .map_err(|e| e.to_string())?;
+    Ok(run)
+}
+
+/// Candidates tried per row family before it counts as not applicable.
+const TRIES: usize = 6;
+
+/// The extra_row and decoy runs: from the oracle's end state, its last row-targeted write applied
+/// to one more row. The world is left in some end state; callers restore before reusing it.
+fn row_exploits(
+    task: &Task,
+    tw: &mut TaskWorld,
+    toolkit: &Toolkit,
+    baseline: &Baseline,
+    before: &StateDump,
+    oracle: &OracleRun,
+) -> Result<(Vec<ExploitOutcome>, Vec<String>), String> {
+    let mut failures = Vec::new();
+    let Some(write) = LastRowWrite::find(&oracle.executed) else {
+        return Ok((Vec::new(), failures));
+    };
+    let collection = write.collection();
+    let touched = changed_keys(before, &oracle.after, collection);
+    let seeded: Vec<String> = tw
+        .needles
+        .values()
+        .flatten()
+        .filter(|n| n.collection == collection)
+        .map(|n| n.key.clone())
+        .collect();
+    let mut excluded = touched.clone();
+    excluded.extend(seeded.iter().cloned());
+    let families = [
+        (
+            ExploitKind::ExtraRow,
+            write.candidates(before, None, &excluded, &task.id),
+        ),
+        (
+            ExploitKind::Decoy,
+            write.candidates(before, Some(&seeded), &touched, &task.id),
+        ),
+    ];
+    let end = tw.world.snapshot().map_err(|e| e.to_string())?;
+    let mut dirty = false;
+    let mut out = Vec::new();
+    for (kind, candidates) in families {
+        for (key, value) in candidates.into_iter().take(TRIES) {
+            if dirty {
+                tw.world.restore(&end).map_err(|e| e.to_string())?;
+            }
+            dirty = true;
+            if !write.apply(&mut tw.world, toolkit, &value) {
+                continue;
+            }
+            let after = tw
+                .world
+                .state_dump_since(baseline)
+                .map_err(|e| e.to_string())?;
+            if diff(&oracle.after, &after).is_empty() {
+                continue;
+            }
+            let v = evaluate_answer(
+                &task.verifier,
+                before,
+                &after,
+                &tw.needles,
+                Some(&task.oracle.final_message),
+            );
+            out.push(ExploitOutcome {
+                kind,
+                describe: format!("{} on {collection} {key} as well", write.tool()),
+                reward: v.reward,
+            });
+            if !out.last().is_some_and(ExploitOutcome::rejected) {
+                failures.push(format!(
+                    "exploit {} ({} on {collection} {key} after the oracle) scored {:.3}, above {}:\n{}",
+                    kind.name(),
+                    write.tool(),
+                    v.reward,
+                    kind.cap(),
+                    v.explain()
+                ));
+            }
+            break;
+        }
+    }
+    Ok((out, failures))
+}
+
 /// [`prove`] with base worlds from `cache` (what `env0 tasks verify` uses).
 pub fn prove_with(task: &Task, profile: Profile, cache: &BaseCache) -> Proof {
-    let mut proof = Proof {
-        task_id: task.id.clone(),
-        initial_hash: String::new(),
-        oracle: f64::NAN,
-        nothing: f64::NAN,
-        trap: None,
-        failures: Vec::new(),
-    };
+    let mut proof = Proof::new(&task.id);
     let (mut tw, baseline) = match build_with_baseline(task, cache) {
         Ok(built) => built,
         Err(e) => {
@@ -239,61 +398,98 @@ pub fn prove_with(task: &Task, profile: Profile, cache: &BaseCache) -> Proof {
         Err(e) => proof.failures.push(format!("second build: {e}")),
     }
     let toolkit = Toolkit::new(profile, &task.apps, Some(task.seed.user.clone()));
-    let mut run =
-        |tw: &mut TaskWorld, script: Option<&super::Script>, label: &str| -> Option<Verdict> {
-            if let Err(e) = tw.world.restore(&tw.initial) {
-                proof.failures.push(format!("{label}: restore failed: {e}"));
-                return None;
+    let claim = Some(task.oracle.final_message.as_str());
+    let needles = tw.needles.clone();
+    let judge = |after: &StateDump, message: Option<&str>| {
+        evaluate_answer(&task.verifier, before, after, &needles, message)
+    };
+
+    // Doing nothing leaves the initial state and says nothing.
+    let nothing = judge(before, None);
+    proof.nothing = nothing.reward;
+    if nothing.reward != 0.0 {
+        proof.failures.push(format!(
+            "doing nothing scored {:.3}:\n{}",
+            nothing.reward,
+            nothing.explain()
+        ));
+    }
+
+    match run_oracle(&mut tw, &toolkit, &task.oracle, &baseline) {
+        Err(e) => proof.failures.push(format!("oracle: {e}")),
+        Ok(run) => {
+            let v = judge(&run.after, claim);
+            proof.oracle = v.reward;
+            if !v.passed {
+                proof
+                    .failures
+                    .push(format!("oracle scored {:.3}:\n{}", v.reward, v.explain()));
             }
-            if let Some(s) = script {
-                if let Err(e) = run_script(&mut tw.world, &toolkit, s) {
-                    proof.failures.push(format!("{label}: {e}"));
-                    return None;
+            let mut partial = Vec::new();
+            if let Some(state) = &run.reads_only {
+                partial.push((ExploitKind::ClaimOnly, state, "the oracle's reads only"));
+            }
+            if let Some(state) = &run.without_last {
+                partial.push((
+                    ExploitKind::DropLast,
+                    state,
+                    "the oracle without its last write",
+                ));
+            }
+            for (kind, state, describe) in partial {
+                let v = judge(state, claim);
+                let outcome = ExploitOutcome {
+                    kind,
+                    describe: describe.to_string(),
+                    reward: v.reward,
+                };
+                if !outcome.rejected() {
+                    proof.failures.push(format!(
+                        "exploit {} ({describe}, claiming success) scored {:.3}, above {}:\n{}",
+                        kind.name(),
+                        v.reward,
+                        kind.cap(),
+                        v.explain()
+                    ));
                 }
+                proof.exploits.push(outcome);
             }
-            match tw.world.state_dump_since(&baseline) {
-                Ok(after) => Some(evaluate(&task.verifier, before, &after, &tw.needles)),
-                Err(e) => {
-                    proof.failures.push(format!("{label}: {e}"));
-                    None
+            match row_exploits(task, &mut tw, &toolkit, &baseline, before, &run) {
+                Ok((outcomes, failures)) => {
+                    proof.exploits.extend(outcomes);
+                    proof.failures.extend(failures);
                 }
+                Err(e) => proof.failures.push(e),
             }
-        };
-    let oracle = run(&mut tw, Some(&task.oracle), "oracle");
-    // Doing nothing leaves the initial state: no restore or dump needed.
-    let nothing = Some(evaluate(&task.verifier, before, before, &tw.needles));
-    let trap = task
-        .trap
-        .as_ref()
-        .map(|t| (t, run(&mut tw, Some(&t.script), "trap")));
-    if let Some(v) = oracle {
-        proof.oracle = v.reward;
-        if !v.passed {
-            proof
-                .failures
-                .push(format!("oracle scored {:.3}:\n{}", v.reward, v.explain()));
         }
     }
-    if let Some(v) = nothing {
-        proof.nothing = v.reward;
-        if v.reward != 0.0 {
-            proof.failures.push(format!(
-                "doing nothing scored {:.3}:\n{}",
-                v.reward,
-                v.explain()
-            ));
-        }
-    }
-    if let Some((t, Some(v))) = trap {
-        proof.trap = Some(v.reward);
-        if !(v.reward < 0.0 || v.reward <= t.max_reward) {
-            proof.failures.push(format!(
-                "trap ({}) scored {:.3}, above its cap {}:\n{}",
-                t.describe,
-                v.reward,
-                t.max_reward,
-                v.explain()
-            ));
+
+    if let Some(t) = &task.trap {
+        let run = tw
+            .world
+            .restore(&tw.initial)
+            .map_err(|e| format!("restore failed: {e}"))
+            .and_then(|_| run_script(&mut tw.world, &toolkit, &t.script).map_err(|e| e.to_string()))
+            .and_then(|_| {
+                tw.world
+                    .state_dump_since(&baseline)
+                    .map_err(|e| e.to_string())
+            });
+        match run {
+            Err(e) => proof.failures.push(format!("trap: {e}")),
+            Ok(after) => {
+                let v = judge(&after, Some(&t.script.final_message));
+                proof.trap = Some(v.reward);
+                if !(v.reward < 0.0 || v.reward <= t.max_reward) {
+                    proof.failures.push(format!(
+                        "trap ({}) scored {:.3}, above its cap {}:\n{}",
+                        t.describe,
+                        v.reward,
+                        t.max_reward,
+                        v.explain()
+                    ));
+                }
+            }
         }
     }
     proof
@@ -333,13 +529,12 @@ pub fn prove_all(
         .into_iter()
         .zip(tasks)
         .map(|(p, t)| {
-            p.unwrap_or_else(|| Proof {
-                task_id: t.id.clone(),
-                initial_hash: String::new(),
-                oracle: f64::NAN,
-                nothing: f64::NAN,
-                trap: None,
-                failures: vec!["the worker proving this task panicked".into()],
+            p.unwrap_or_else(|| {
+                let mut proof = Proof::new(&t.id);
+                proof
+                    .failures
+                    .push("the worker proving this task panicked".into());
+                proof
             })
         })
         .collect()

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::predicate::{apply, get_path, FieldPredicate, ValueSpec};
-use super::{Effect, Expectation, Selector, Source, Verifier};
+use super::predicate::{apply, get_path, FieldPredicate, Op, ValueSpec};
+use super::{soft_deleted, AllowedChange, Effect, Expectation, Selector, Source, Verifier};
 use env0_world::state::{diff, StateDump};
 
 /// Rows seeded for a task, by role: `role -> [(collection, primary key)]`.
@@ -76,10 +76,16 @@ impl Verdict {
     }
 }
 
+/// The pseudo-collection holding the agent's final message to the user: one row `{"text": …}`
+/// (key `final`) when the episode ended with a message, none otherwise. Checks on it select
+/// `{"collection": "answer"}`.
+pub const ANSWER: &str = "answer";
+
 struct Ctx<'a> {
     before: &'a StateDump,
     after: &'a StateDump,
     needles: &'a Needles,
+    answer: &'a BTreeMap<String, Map<String, Value>>,
     errors: Vec<String>,
 }
 
@@ -91,6 +97,13 @@ type Row<'a> = (
 
 impl<'a> Ctx<'a> {
     fn rows(&self, sel: &Selector) -> Vec<Row<'a>> {
+        if sel.collection == ANSWER {
+            let mut out: Vec<Row<'a>> = Vec::new();
+            if matches!(sel.from, Source::End | Source::Added | Source::Changed) {
+                out.extend(self.answer.iter().map(|(k, r)| (k.as_str(), r, None)));
+            }
+            return out;
+        }
         let (before, after): (&'a StateDump, &'a StateDump) = (self.before, self.after);
         let b = before
             .collections
@@ -114,9 +127,20 @@ impl<'a> Ctx<'a> {
                     .filter(|old| *old != r)
                     .map(|old| (k.as_str(), r, Some(old)))
             })),
-            Source::Deleted => out.extend(
+            Source::Purged => out.extend(
                 b.iter()
                     .filter(|(k, _)| !a.contains_key(*k))
+                    .map(|(k, r)| (k.as_str(), r, Some(r))),
+            ),
+            Source::Deleted => out.extend(
+                b.iter()
+                    .filter(|(k, old)| match a.get(*k) {
+                        None => true,
+                        Some(new) => {
+                            !soft_deleted(&sel.collection, old)
+                                && soft_deleted(&sel.collection, new)
+                        }
+                    })
                     .map(|(k, r)| (k.as_str(), r, Some(r))),
             ),
             Source::Changed => out.extend(a.iter().filter_map(|(k, r)| match b.get(k) {
@@ -126,16 +150,57 @@ impl<'a> Ctx<'a> {
             })),
         }
         if !sel.needles.is_empty() {
-            let keys: BTreeSet<&str> = sel
-                .needles
-                .iter()
-                .flat_map(|role| self.needles.get(role).into_iter().flatten())
-                .filter(|n| n.collection == sel.collection)
-                .map(|n| n.key.as_str())
-                .collect();
+            let keys = self.needle_keys(&sel.collection, &sel.needles);
             out.retain(|(k, _, _)| keys.contains(k));
         }
         out
+    }
+
+    /// Whether `actual` is the key of a row seeded as the role(s) in `roles` (a string or a list).
+    fn is_needle_key(&self, actual: &Value, roles: &Value) -> Result<bool, String> {
+        let roles: Vec<&str> = match roles {
+            Value::String(r) => vec![r.as_str()],
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+            _ => return Err("'needle' needs a role or a list of roles".into()),
+        };
+        let Some(key) = actual.as_str() else {
+            return Ok(false);
+        };
+        Ok(roles.iter().any(|role| {
+            self.needles
+                .get(*role)
+                .is_some_and(|refs| refs.iter().any(|n| n.key == key))
+        }))
+    }
+
+    /// Keys of the rows of `collection` seeded as one of `roles`.
+    fn needle_keys(&self, collection: &str, roles: &[String]) -> BTreeSet<&'a str> {
+        let needles: &'a Needles = self.needles;
+        roles
+            .iter()
+            .flat_map(|role| needles.get(role).into_iter().flatten())
+            .filter(|n| n.collection == collection)
+            .map(|n| n.key.as_str())
+            .collect()
+    }
+
+    /// Whether an existing row may change under `rule`'s row limits (`needles`, `where`).
+    fn row_allowed(&mut self, rule: &AllowedChange, key: &str, row: &Row<'_>) -> bool {
+        if !rule.needles.is_empty()
+            && !self
+                .needle_keys(&rule.collection, &rule.needles)
+                .contains(key)
+        {
+            return false;
+        }
+        match self.matches(row, &rule.filter) {
+            Ok(ok) => ok,
+            Err(e) => {
+                self.errors
+                    .push(format!("collateral rule on {}: {e}", rule.collection));
+                false
+            }
+        }
     }
 
     fn resolve(&mut self, spec: &Option<ValueSpec>) -> Value {
@@ -163,6 +228,12 @@ impl<'a> Ctx<'a> {
         for p in preds {
             let expected = self.resolve(&p.value);
             let actual = get_path(&value, &p.field);
+            if p.op == Op::Needle {
+                if !self.is_needle_key(&actual, &expected)? {
+                    return Ok(false);
+                }
+                continue;
+            }
             let old = before.as_ref().map(|b| get_path(b, &p.field));
             if !apply(p.op, &actual, &expected, old.as_ref(), p.tz.as_deref())? {
                 return Ok(false);
@@ -229,17 +300,37 @@ fn first_field(row: &Map<String, Value>, preds: &[FieldPredicate]) -> String {
     }
 }
 
-/// Verifies `after` (with `before` as the initial state).
+/// Verifies `after` (with `before` as the initial state), for a run that ended without a final
+/// message (checks on [`ANSWER`] see no row).
 pub fn evaluate(
     verifier: &Verifier,
     before: &StateDump,
     after: &StateDump,
     needles: &Needles,
 ) -> Verdict {
+    evaluate_answer(verifier, before, after, needles, None)
+}
+
+/// Verifies `after` (with `before` as the initial state) and the run's final message to the user,
+/// which checks and gates see as the one row of the [`ANSWER`] collection.
+pub fn evaluate_answer(
+    verifier: &Verifier,
+    before: &StateDump,
+    after: &StateDump,
+    needles: &Needles,
+    final_message: Option<&str>,
+) -> Verdict {
+    let mut answer = BTreeMap::new();
+    if let Some(text) = final_message.filter(|t| !t.trim().is_empty()) {
+        let mut row = Map::new();
+        row.insert("text".into(), Value::String(text.to_string()));
+        answer.insert("final".to_string(), row);
+    }
     let mut ctx = Ctx {
         before,
         after,
         needles,
+        answer: &answer,
         errors: Vec::new(),
     };
     let mut checks = Vec::new();
@@ -365,31 +456,84 @@ pub fn evaluate(
     if let Some(rule) = &verifier.collateral {
         let d = diff(before, after);
         for (name, cd) in &d.collections {
-            let allowed = rule.allow.iter().find(|a| &a.collection == name);
-            match allowed {
-                None => collateral.push(format!(
+            let Some(a) = rule.allow.iter().find(|a| &a.collection == name) else {
+                collateral.push(format!(
                     "{name} changed ({} added, {} updated, {} deleted) but the task allows no change there",
                     cd.added.len(),
                     cd.updated.len(),
                     cd.deleted.len()
-                )),
-                Some(a) => {
-                    if !a.added && !cd.added.is_empty() {
-                        collateral.push(format!("{} row(s) added to {name}", cd.added.len()));
+                ));
+                continue;
+            };
+            if !a.added && !cd.added.is_empty() {
+                collateral.push(format!("{} row(s) added to {name}", cd.added.len()));
+            }
+            if a.added && !a.filter.is_empty() {
+                for row in &cd.added {
+                    let key = row_key(after, name, row);
+                    match ctx.matches(&(key.as_str(), row, None), &a.filter) {
+                        Ok(true) => {}
+                        Ok(false) => collateral.push(format!(
+                            "{name} {key}{} added, but the task allows new rows only where {}",
+                            label_of(row),
+                            describe_preds(&a.filter)
+                        )),
+                        Err(e) => ctx.errors.push(format!("collateral rule on {name}: {e}")),
                     }
-                    if !a.deleted && !cd.deleted.is_empty() {
-                        collateral.push(format!("{} row(s) deleted from {name}", cd.deleted.len()));
+                }
+            }
+            if !a.deleted && !cd.deleted.is_empty() {
+                collateral.push(format!("{} row(s) deleted from {name}", cd.deleted.len()));
+            }
+            if a.deleted && a.guards_rows() {
+                for old in &cd.deleted {
+                    let key = row_key(before, name, old);
+                    if !ctx.row_allowed(a, &key, &(key.as_str(), old, Some(old))) {
+                        collateral.push(format!(
+                            "{name} {key}{} deleted, but the task allows changes only to {}",
+                            label_of(old),
+                            rows_phrase(a)
+                        ));
                     }
-                    if !a.fields.is_empty() {
-                        for upd in &cd.updated {
-                            let extra: Vec<&String> = upd.changed.keys().filter(|f| !a.fields.contains(f)).collect();
-                            if !extra.is_empty() {
-                                collateral.push(format!(
-                                    "{name} {}: fields {:?} changed but only {:?} may",
-                                    upd.key, extra, a.fields
-                                ));
-                            }
-                        }
+                }
+            }
+            for upd in &cd.updated {
+                let old = before
+                    .collections
+                    .get(name)
+                    .and_then(|c| c.rows.get(&upd.key));
+                let soft =
+                    old.is_some_and(|o| !soft_deleted(name, o)) && soft_deleted(name, &upd.row);
+                if soft && !a.deleted {
+                    collateral.push(format!(
+                        "{name} {}{} deleted (moved to trash or cancelled), but the task allows no deletion there",
+                        upd.key,
+                        label_of(&upd.row)
+                    ));
+                    continue;
+                }
+                if a.guards_rows()
+                    && !ctx.row_allowed(a, &upd.key, &(upd.key.as_str(), &upd.row, old))
+                {
+                    collateral.push(format!(
+                        "{name} {}{} changed, but the task allows changes only to {}",
+                        upd.key,
+                        label_of(&upd.row),
+                        rows_phrase(a)
+                    ));
+                    continue;
+                }
+                if !a.fields.is_empty() {
+                    let extra: Vec<&String> = upd
+                        .changed
+                        .keys()
+                        .filter(|f| !a.fields.contains(f))
+                        .collect();
+                    if !extra.is_empty() {
+                        collateral.push(format!(
+                            "{name} {}: fields {:?} changed but only {:?} may",
+                            upd.key, extra, a.fields
+                        ));
                     }
                 }
             }
@@ -411,4 +555,41 @@ pub fn evaluate(
         collateral,
         errors: ctx.errors,
     }
+}
+
+/// The key a deleted row had in `dump` (rows carry no key of their own; find it by identity).
+fn row_key(dump: &StateDump, collection: &str, row: &Map<String, Value>) -> String {
+    dump.collections
+        .get(collection)
+        .and_then(|c| {
+            c.rows
+                .iter()
+                .find(|(_, r)| *r == row)
+                .map(|(k, _)| k.clone())
+        })
+        .unwrap_or_default()
+}
+
+/// " ('Lunch with Raj')": the row's human name, when it has one.
+fn label_of(row: &Map<String, Value>) -> String {
+    ["summary", "subject", "name", "title", "text"]
+        .iter()
+        .find_map(|f| row.get(*f).and_then(Value::as_str))
+        .map(|s| {
+            let short: String = s.chars().take(60).collect();
+            format!(" ('{short}')")
+        })
+        .unwrap_or_default()
+}
+
+/// "the rows seeded as target", "rows where …", for collateral explanations.
+fn rows_phrase(a: &AllowedChange) -> String {
+    let mut parts = Vec::new();
+    if !a.needles.is_empty() {
+        parts.push(format!("the rows seeded as {}", a.needles.join(" or ")));
+    }
+    if !a.filter.is_empty() {
+        parts.push(format!("rows where {}", describe_preds(&a.filter)));
+    }
+    parts.join(" that are also ")
 }

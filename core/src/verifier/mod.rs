@@ -15,7 +15,9 @@
 mod eval;
 pub mod predicate;
 
-pub use eval::{evaluate, CheckResult, GateResult, NeedleRef, Needles, Verdict};
+pub use eval::{
+    evaluate, evaluate_answer, CheckResult, GateResult, NeedleRef, Needles, Verdict, ANSWER,
+};
 pub use predicate::{FieldPredicate, Op, ValueSpec};
 
 use serde::{Deserialize, Serialize};
@@ -76,8 +78,12 @@ pub enum Source {
     Added,
     /// Rows present in both whose fields changed (predicates see the final row).
     Updated,
-    /// Rows present at the start but not at the end (predicates see the initial row).
+    /// Rows present at the start but not at the end, or soft-deleted since (see
+    /// [`soft_deleted`]); predicates see the initial row.
     Deleted,
+    /// Rows present at the start and gone at the end (deleted for good, not soft-deleted);
+    /// predicates see the initial row.
+    Purged,
     /// Added or updated.
     Changed,
 }
@@ -132,8 +138,12 @@ pub struct Collateral {
     pub effect: Effect,
 }
 
-/// A collection that may change; `fields` limits updates to those fields (empty: any field), and
-/// `added`/`deleted` say whether rows may appear or disappear.
+/// A collection that may change; `fields` limits updates to those fields (empty: any field),
+/// `added`/`deleted` say whether rows may appear or disappear (a soft delete — see
+/// [`soft_deleted`] — counts as a delete), and `needles` / `where` limit which existing rows may
+/// be updated or deleted: a row must be seeded as one of these roles (when `needles` is given)
+/// and match every predicate (when `where` is given; predicates see the final row, or the
+/// initial one for a deleted row). Without either, any row of the collection may change.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AllowedChange {
@@ -144,6 +154,35 @@ pub struct AllowedChange {
     pub added: bool,
     #[serde(default = "yes")]
     pub deleted: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needles: Vec<String>,
+    #[serde(default, rename = "where", skip_serializing_if = "Vec::is_empty")]
+    pub filter: Vec<FieldPredicate>,
+}
+
+impl AllowedChange {
+    /// Whether the rule limits which existing rows may change.
+    pub fn guards_rows(&self) -> bool {
+        !self.needles.is_empty() || !self.filter.is_empty()
+    }
+}
+
+/// Whether `row` of `collection` is in its app's "deleted but kept" state: a cancelled calendar
+/// event, a trashed Drive file, a Gmail message in TRASH, a revoked OAuth consent. Wherever the
+/// verifier speaks of deletion (`from: deleted`, collateral `deleted: false`), a row entering
+/// this state counts as deleted.
+pub fn soft_deleted(collection: &str, row: &serde_json::Map<String, serde_json::Value>) -> bool {
+    use serde_json::Value;
+    match collection {
+        "calendar_events" => row.get("status").and_then(Value::as_str) == Some("cancelled"),
+        "drive_files" => row.get("trashed").and_then(Value::as_bool) == Some(true),
+        "gmail_messages" => row
+            .get("label_ids")
+            .and_then(Value::as_array)
+            .is_some_and(|ids| ids.iter().any(|l| l.as_str() == Some("TRASH"))),
+        "auth_consents" => row.get("revoked_at").is_some_and(|v| !v.is_null()),
+        _ => false,
+    }
 }
 
 fn yes() -> bool {

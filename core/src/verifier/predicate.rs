@@ -55,6 +55,10 @@ pub enum Op {
     Changed,
     /// (Updated rows, or any row present at both ends) the field is the same at both ends.
     Unchanged,
+    /// The field holds the key of a row seeded as this needle role (or one of these roles), in
+    /// any collection: `{"field": "file_id", "op": "needle", "value": "target"}` picks the
+    /// permissions of the target files. Only the verifier's row context can answer it.
+    Needle,
 }
 
 /// A literal value, or one looked up in the final state:
@@ -244,6 +248,7 @@ pub fn apply(
         }
         Op::Changed => before.is_some_and(|b| b != actual),
         Op::Unchanged => before.is_none_or(|b| b == actual),
+        Op::Needle => return Err("'needle' is only understood by the verifier".into()),
     })
 }
 

@@ -227,3 +227,107 @@ fn collateral_damage_in_a_generated_task_fails() {
         proof.failures
     );
 }
+
+/// The two wrong runs the tasks-lite v2 issue was filed with, replayed on the committed set: the
+/// first task of the template, its oracle, then one more write that the instruction did not ask
+/// for. Under v1 both scored 1.000; each must now score at most 0.
+#[test]
+fn the_reported_over_broad_runs_score_at_most_zero() {
+    use env0_core::tasks::run_script;
+    use env0_core::tasks::world::build;
+    use env0_core::tools::Toolkit;
+    use env0_core::verifier::evaluate_answer;
+
+    let tasks = env0_core::tasks::load_dir(&set_dir()).unwrap();
+    let first = |template: &str| {
+        tasks
+            .iter()
+            .find(|t| t.template == template)
+            .unwrap_or_else(|| panic!("no {template} task"))
+    };
+    // (template, tool, argument, collection of the extra row, the row's id field)
+    let cases = [
+        (
+            "gcal-cancel-project",
+            "calendar_delete_event",
+            "event_id",
+            "calendar_events",
+        ),
+        (
+            "gmail-label-invoices",
+            "gmail_modify_labels",
+            "message_ids",
+            "gmail_messages",
+        ),
+    ];
+    for (template, tool, arg, collection) in cases {
+        let task = first(template);
+        let mut tw = build(task).unwrap();
+        let before = tw.world.state_dump().unwrap();
+        let kit = Toolkit::new(Profile::Native, &task.apps, Some(task.seed.user.clone()));
+        let records = run_script(&mut tw.world, &kit, &task.oracle).unwrap();
+        let after_oracle = tw.world.state_dump().unwrap();
+        let oracle = evaluate_answer(
+            &task.verifier,
+            &before,
+            &after_oracle,
+            &tw.needles,
+            Some(&task.oracle.final_message),
+        );
+        assert_eq!(oracle.reward, 1.0, "{}", oracle.explain());
+        // One more row of the same kind, seeded as filler (no needle) and untouched so far: an
+        // unrelated meeting on Alex's calendar, a mail of Alex's that is no invoice.
+        let needle_keys: BTreeSet<&str> = tw
+            .needles
+            .values()
+            .flatten()
+            .map(|n| n.key.as_str())
+            .collect();
+        let rows = &before.collections[collection].rows;
+        let extra = rows
+            .iter()
+            .find(|(k, r)| {
+                !needle_keys.contains(k.as_str())
+                    && after_oracle.collections[collection].rows.get(*k) == Some(*r)
+                    && match collection {
+                        "calendar_events" => {
+                            r["status"] == "confirmed"
+                                && r["calendar_id"]
+                                    == rows[&tw.needles["target"][0].key]["calendar_id"]
+                        }
+                        _ => r["user_id"] == "user_alex",
+                    }
+            })
+            .map(|(k, _)| k.clone())
+            .unwrap();
+        // The oracle's own last write to that collection, aimed at the extra row.
+        let last = records.iter().rev().find(|r| r.tool == tool).unwrap();
+        let mut args = last.args.clone();
+        args[arg] = if arg == "message_ids" {
+            json!([extra])
+        } else {
+            json!(extra)
+        };
+        let out = kit.call(&mut tw.world, tool, &args);
+        assert!(out.ok, "{}", out.content);
+        let after = tw.world.state_dump().unwrap();
+        let v = evaluate_answer(
+            &task.verifier,
+            &before,
+            &after,
+            &tw.needles,
+            Some(&task.oracle.final_message),
+        );
+        assert!(
+            v.reward <= 0.0,
+            "{template}: {tool} on {extra} as well scored {}:\n{}",
+            v.reward,
+            v.explain()
+        );
+        assert!(
+            v.collateral.iter().any(|c| c.contains(&extra)),
+            "{template}: the explanation names the row: {:?}",
+            v.collateral
+        );
+    }
+}

@@ -1,6 +1,6 @@
 //! The declarative verifier on real worlds: checks pass and fail, gates force the reward, collateral
 //! damage caps it, explanations say what went wrong, and unknown fields in a verifier are refused.
-use env0_core::verifier::{evaluate, Needles, Verifier};
+use env0_core::verifier::{evaluate, evaluate_answer, Needles, Verifier};
 use env0_world::World;
 use serde_json::json;
 
@@ -188,4 +188,102 @@ fn unknown_fields_are_rejected() {
     let v = promote_priya();
     let back: Verifier = serde_json::from_str(&serde_json::to_string(&v).unwrap()).unwrap();
     assert_eq!(back, v);
+}
+
+/// Soft deletes (a cancelled event, a trashed file, mail in TRASH, a revoked consent) are deletes
+/// for `from: deleted` and for collateral; `from: purged` sees only rows that are gone.
+#[test]
+fn soft_deletes_count_as_deletes() {
+    let mut w = crate::support::world();
+    let before = w.state_dump().unwrap();
+    let (event, other): (String, String) = {
+        let mut keys = before.collections["calendar_events"]
+            .rows
+            .iter()
+            .filter(|(_, r)| r["status"] == "confirmed")
+            .map(|(k, _)| k.clone());
+        (keys.next().unwrap(), keys.next().unwrap())
+    };
+    w.conn()
+        .execute(
+            "UPDATE calendar_events SET status = 'cancelled' WHERE id = ?1",
+            [&event],
+        )
+        .unwrap();
+    let after = w.state_dump().unwrap();
+    let v = verifier(json!({
+        "checks": [
+            {"id": "gone", "describe": "one event is deleted",
+             "select": {"collection": "calendar_events", "from": "deleted"}, "expect": {"count": {"eq": 1}}},
+            {"id": "kept", "describe": "no event is deleted for good",
+             "select": {"collection": "calendar_events", "from": "purged"}, "expect": {"count": {"eq": 0}}}
+        ],
+        "collateral": {"allow": [{"collection": "calendar_events", "fields": ["status"], "deleted": false}],
+                       "effect": {"force": 0.0}}
+    }));
+    let verdict = evaluate(&v, &before, &after, &Needles::new());
+    assert!(
+        verdict.checks.iter().all(|c| c.passed),
+        "{}",
+        verdict.explain()
+    );
+    assert_eq!(verdict.reward, 0.0, "{}", verdict.explain());
+    assert!(
+        verdict.collateral[0].contains(&format!("{event}"))
+            && verdict.collateral[0].contains("deleted (moved to trash or cancelled)"),
+        "{:?}",
+        verdict.collateral
+    );
+    // A row guard: only the needle may change. Cancelling another event breaks it.
+    let needles: Needles = serde_json::from_value(
+        json!({"target": [{"collection": "calendar_events", "key": event}]}),
+    )
+    .unwrap();
+    let guarded = verifier(json!({
+        "checks": [{"id": "gone", "describe": "the target is deleted",
+             "select": {"collection": "calendar_events", "from": "deleted", "needles": ["target"]},
+             "expect": {"count": {"eq": 1}}}],
+        "collateral": {"allow": [{"collection": "calendar_events", "needles": ["target"]}],
+                       "effect": {"force": 0.0}}
+    }));
+    let verdict = evaluate(&guarded, &before, &after, &needles);
+    assert_eq!(verdict.reward, 1.0, "{}", verdict.explain());
+    w.conn()
+        .execute(
+            "UPDATE calendar_events SET status = 'cancelled' WHERE id = ?1",
+            [&other],
+        )
+        .unwrap();
+    let verdict = evaluate(&guarded, &before, &w.state_dump().unwrap(), &needles);
+    assert_eq!(verdict.reward, 0.0, "{}", verdict.explain());
+    assert!(
+        verdict.collateral[0].contains(&other)
+            && verdict.collateral[0].contains("only to the rows seeded as target"),
+        "{:?}",
+        verdict.collateral
+    );
+}
+
+/// `needle` predicates (a field holds a needle's key) and the `answer` pseudo-collection.
+#[test]
+fn needle_predicates_and_the_final_answer() {
+    let w = crate::support::world();
+    let s = w.state_dump().unwrap();
+    let needles: Needles =
+        serde_json::from_value(json!({"target": [{"collection": "users", "key": "user_priya"}]}))
+            .unwrap();
+    let v = verifier(json!({"checks": [
+        {"id": "priya", "describe": "Priya's row is the target",
+         "select": {"collection": "users", "where": [{"field": "id", "op": "needle", "value": ["target"]}]},
+         "expect": {"count": {"eq": 1}}},
+        {"id": "answer", "describe": "the answer names Priya",
+         "select": {"collection": "answer"},
+         "expect": {"any": [{"field": "text", "op": "contains_ci", "value": "priya"}]}}
+    ]}));
+    let said = evaluate_answer(&v, &s, &s, &needles, Some("Priya is the CTO now."));
+    assert_eq!(said.reward, 1.0, "{}", said.explain());
+    let silent = evaluate(&v, &s, &s, &needles);
+    assert_eq!(silent.score, 0.5, "{}", silent.explain());
+    let wrong = evaluate_answer(&v, &s, &s, &needles, Some("Done."));
+    assert_eq!(wrong.score, 0.5, "{}", wrong.explain());
 }

@@ -124,7 +124,7 @@ fn seeded_gate() -> Value {
 
 fn collateral() -> Value {
     json!({"allow": [
-        allow("auth_consents", &["scopes", "revoked_at"], false, false),
+        allow("auth_consents", &["scopes", "revoked_at"], false, true),
         allow("auth_tokens", &["revoked", "revoked_at", "scopes"], false, false),
         allow("auth_audit", &[], true, false),
     ], "effect": cap(0.5)})
@@ -247,19 +247,30 @@ fn revoke_unused(g: &mut Gen) -> Draft {
         ));
     }
     let recent_name = picks[2].1;
+    // Alex's consents last used before the cutoff: the rows the task is about, seeded or filler.
+    let cutoff = (now() - chrono::Duration::days(limit)).to_rfc3339();
+    let stale_consents = json!([
+        pred("user_id", "eq", json!("user_alex")),
+        pred("last_used", "lt", json!(cutoff))
+    ]);
     Draft {
         instruction,
         apps: vec!["auth"],
         needles,
         verifier: json!({
-            "checks": [check("revoked", 1.0, &format!("{} are revoked", join_and(&targets)), consent("target"),
-                json!({"all": [pred("revoked_at", "exists", Value::Null)]}))],
+            "checks": [
+                check("revoked", 0.5, &format!("{} are revoked", join_and(&targets)), consent("target"),
+                    json!({"all": [pred("revoked_at", "exists", Value::Null)]})),
+                check("all-stale", 0.5, &format!("every app unused for more than {months} months is revoked"),
+                    select("auth_consents", "end", &[], stale_consents.clone()),
+                    json!({"all": [pred("revoked_at", "exists", Value::Null)]})),
+            ],
             "gates": [
                 gate("recent-revoked", &format!("{recent_name} (used recently) stays connected"),
                     select("auth_consents", "end", &["recent"], json!([pred("revoked_at", "exists", Value::Null)])), force(-1.0)),
                 seeded_gate(),
             ],
-            "collateral": collateral(),
+            "collateral": only_where(collateral(), "auth_consents", stale_consents),
         }),
         oracle,
         final_message: format!(

@@ -459,6 +459,33 @@ pub fn merge_allow(base: Vec<Value>, extra: Vec<Value>) -> Vec<Value> {
     out
 }
 
+/// `collateral` with the rows of `collection` that may be updated or deleted limited to the
+/// needles of `roles` (the default, applied by the generator, is the `target` role).
+pub fn only_rows(mut collateral: Value, collection: &str, roles: &[&str]) -> Value {
+    for a in collateral["allow"].as_array_mut().into_iter().flatten() {
+        if a["collection"] == collection {
+            a["needles"] = json!(roles);
+        }
+    }
+    collateral
+}
+
+/// `collateral` with every added, updated or deleted row of `collection` required to match
+/// `preds` (e.g. `file_id` a needle of the target role, for permissions).
+pub fn only_where(mut collateral: Value, collection: &str, preds: Value) -> Value {
+    for a in collateral["allow"].as_array_mut().into_iter().flatten() {
+        if a["collection"] == collection {
+            a["where"] = preds.clone();
+        }
+    }
+    collateral
+}
+
+/// A predicate: `field` holds the key of a row seeded as one of `roles`.
+pub fn of_needles(field: &str, roles: &[&str]) -> Value {
+    json!({"field": field, "op": "needle", "value": roles})
+}
+
 /// A lookup of a label's id by name (case-insensitive), for `contains` on `label_ids`.
 pub fn label_lookup(name: &str) -> Value {
     json!({"lookup": {"collection": "gmail_labels",

@@ -300,7 +300,10 @@ fn create_meeting(g: &mut Gen) -> Draft {
         needles: vec![],
         verifier: json!({
             "checks": [
-                check("created", 0.3, &format!("an event about the {topic} is created"), new_event.clone(), json!({"count": {"eq": 1}})),
+                check("created", 0.3, &format!("one event about the {topic} is created at the requested time"),
+                    select("calendar_events", "added", &[], json!([pred("summary", "contains_ci", json!(topic)),
+                        pred_tz("start_at", "time_eq", json!(start)), pred_tz("end_at", "time_eq", json!(end))])),
+                    json!({"count": {"eq": 1}})),
                 check("time", 0.4, &format!("it runs {} to {}", start.replace('T', " "), &end[11..]), new_event.clone(),
                     json!({"all": [pred_tz("start_at", "time_eq", json!(start)), pred_tz("end_at", "time_eq", json!(end))]})),
                 check("guest", 0.3, &format!("{} is invited", person.email), new_event,
@@ -383,7 +386,7 @@ fn answer_invites(g: &mut Gen) -> Draft {
                     select("calendar_events", "changed", &["other"], json!([])), cap(0.5)),
                 gate("deleted", "no event is deleted", select("calendar_events", "deleted", &[], json!([])), force(-1.0)),
             ],
-            "collateral": json!({"allow": [allow("calendar_events", &["attendees", "updated", "sequence"], false, false)], "effect": cap(0.5)}),
+            "collateral": only_rows(json!({"allow": [allow("calendar_events", &["attendees", "updated", "sequence"], false, false)], "effect": cap(0.5)}), "calendar_events", &["accept", "decline"]),
         }),
         oracle: vec![
             step("calendar_list_events", window(&titles[0])),

@@ -586,7 +586,10 @@ fn star_unread(g: &mut Gen) -> Draft {
                     select("gmail_messages", "end", &["read"], json!([pred("label_ids", "contains", json!("STARRED"))])), cap(0.5)),
                 trash_gate(),
             ],
-            "collateral": collateral(vec![]),
+            "collateral": only_where(collateral(vec![]), "gmail_messages", json!([
+                pred("from_addr", "contains_ci", json!(boss.email)),
+                pred("label_ids", "contains", json!("STARRED")),
+                pred("label_ids", "not_contains", json!("UNREAD"))])),
         }),
         oracle: vec![
             step(

@@ -113,6 +113,7 @@ pub fn make_task(t: &Template, index: usize) -> Result<Task, String> {
     let mut tags: Vec<String> = d.tags.iter().map(|s| s.to_string()).collect();
     tags.push(format!("param:{}", d.param));
     tags.push(format!("steps:{}", d.oracle.len()));
+    let verifier = guard_rows(d.verifier).map_err(|e| format!("{} #{index}: {e}", t.name))?;
     let mut v = json!({
         "format": FORMAT_VERSION,
         "id": id,
@@ -123,15 +124,55 @@ pub fn make_task(t: &Template, index: usize) -> Result<Task, String> {
         "apps": d.apps,
         "seed": {"seed": d.seed, "scale": "default", "now": common::NOW, "user": common::USER, "needles": d.needles},
         "limits": {"max_turns": (d.oracle.len() as u32 + 6).max(10), "max_tool_calls": (d.oracle.len() as u32 * 2 + 10).max(20)},
-        "verifier": d.verifier,
+        "verifier": verifier,
         "oracle": {"steps": d.oracle, "final_message": d.final_message},
         "tags": tags,
     });
     if let Some((describe, steps, max_reward)) = d.trap {
-        v["trap"] = json!({"describe": describe, "max_reward": max_reward,
+        // A trap run is a wrong run: it may not earn anything.
+        v["trap"] = json!({"describe": describe, "max_reward": max_reward.min(0.0),
                            "script": {"steps": steps, "final_message": "Done."}});
     }
     serde_json::from_value::<Task>(v).map_err(|e| format!("{} #{index}: {e}", t.name))
+}
+
+/// Collections every write may touch on any row: change feeds, history, audit, tokens.
+const BOOKKEEPING: &[&str] = &[
+    "gmail_history",
+    "gmail_mailboxes",
+    "drive_changes",
+    "drive_revisions",
+    "auth_audit",
+    "auth_tokens",
+];
+
+/// Makes "only the target rows may change" the rule of every template: an allow entry that names
+/// no rows (`needles` / `where`) gets `needles: ["target"]`, unless its collection is
+/// bookkeeping. A collateral or gate cap above 0 becomes `force: 0`: a run that also changes
+/// what it was not asked to change, or does what a gate forbids, earns nothing. A verifier
+/// without a collateral rule is refused.
+fn guard_rows(mut verifier: Value) -> Result<Value, String> {
+    let Some(rule) = verifier.get_mut("collateral") else {
+        return Err("verifier has no collateral rule".into());
+    };
+    if let Some(allow) = rule.get_mut("allow").and_then(Value::as_array_mut) {
+        for a in allow {
+            let collection = a["collection"].as_str().unwrap_or_default();
+            let guarded = a.get("needles").is_some() || a.get("where").is_some();
+            if !guarded && !BOOKKEEPING.contains(&collection) {
+                a["needles"] = json!(["target"]);
+            }
+        }
+    }
+    if rule["effect"]["cap"].as_f64().is_some_and(|c| c > 0.0) {
+        rule["effect"] = json!({"force": 0.0});
+    }
+    for gate in verifier["gates"].as_array_mut().into_iter().flatten() {
+        if gate["effect"]["cap"].as_f64().is_some_and(|c| c > 0.0) {
+            gate["effect"] = json!({"force": 0.0});
+        }
+    }
+    Ok(verifier)
 }
 
 /// Every task of every template, in template order.

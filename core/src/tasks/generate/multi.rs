@@ -269,7 +269,7 @@ fn reschedule_and_confirm(g: &mut Gen) -> Draft {
                 check("confirmed", 0.5, &format!("a confirmation is sent to {}", person.email), sent(to_p), json!({"count": {"min": 1}})),
             ],
             "gates": [gate("deleted", "no event is deleted", select("calendar_events", "deleted", &[], json!([])), force(-1.0))],
-            "collateral": collateral(),
+            "collateral": only_rows(collateral(), "calendar_events", &["event"]),
         }),
         oracle: vec![
             step(
@@ -373,7 +373,7 @@ fn followup_actions(g: &mut Gen) -> Draft {
     for p in &people {
         checks.push(check(
             &format!("mail-{}", p.first.to_lowercase()),
-            0.15,
+            0.12,
             &format!("{} gets the action items", p.email),
             sent(json!([
                 pred("to_addrs", "contains_ci", json!(p.email)),
@@ -383,7 +383,7 @@ fn followup_actions(g: &mut Gen) -> Draft {
         ));
         checks.push(check(
             &format!("invite-{}", p.first.to_lowercase()),
-            0.1,
+            0.08,
             &format!("{} is invited to the follow-up", p.email),
             followup.clone(),
             json!({"any": [pred("attendees.*.email", "contains_ci", json!(p.email))]}),
@@ -400,7 +400,7 @@ fn followup_actions(g: &mut Gen) -> Draft {
         followup,
         json!({"all": [pred_tz("end_at", "time_eq", json!(end))]}),
     ));
-    checks.push(check("filed", 0.15, &format!("{}'s email is labelled '{label}' and out of the inbox", lead.first),
+    checks.push(check("filed", 0.3, &format!("{}'s email is labelled '{label}' and out of the inbox", lead.first),
         select("gmail_messages", "end", &["notes"], json!([])),
         json!({"all": [pred("label_ids", "contains", label_lookup(label)), pred("label_ids", "not_contains", json!("INBOX"))]})));
     let attendees = from_all(
@@ -420,7 +420,7 @@ fn followup_actions(g: &mut Gen) -> Draft {
                 gate("external", "nothing is sent outside NexusAI",
                     sent(json!([pred("to_addrs", "not_contains_ci", json!("@nexusai.com"))])), force(-1.0)),
             ],
-            "collateral": collateral(),
+            "collateral": only_rows(collateral(), "gmail_messages", &["notes"]),
         }),
         oracle: vec![
             step("gmail_search", json!({"query": format!("subject:\"action items\" {project}")})),
@@ -577,7 +577,7 @@ fn cancel_and_notify(g: &mut Gen) -> Draft {
             "checks": checks,
             "gates": [gate("others", "no other event is deleted",
                 select("calendar_events", "deleted", &[], json!([pred("summary", "ne", json!(title))])), force(-1.0))],
-            "collateral": collateral(),
+            "collateral": only_rows(collateral(), "calendar_events", &["meeting"]),
         }),
         oracle: vec![
             step(
