@@ -18,6 +18,9 @@ pub const TZ: &str = "America/Los_Angeles";
 pub struct Gen {
     rng: ChaCha8Rng,
     pub index: usize,
+    /// Which phrasing of the template's instruction list this task drew (see [`Gen::phrasing`]),
+    /// and how many the list has: the phrasing-held-out split is decided on it.
+    pub phrasing: Option<(usize, usize)>,
 }
 
 impl Gen {
@@ -29,7 +32,15 @@ impl Gen {
         Gen {
             rng: ChaCha8Rng::from_seed(h.finalize().into()),
             index,
+            phrasing: None,
         }
+    }
+
+    /// Draws the instruction's phrasing from the template's list and records which one it was.
+    pub fn phrasing(&mut self, options: &[&str]) -> String {
+        let i = self.range(0, options.len() as i64 - 1) as usize;
+        self.phrasing = Some((i, options.len()));
+        options.get(i).map(|s| s.to_string()).unwrap_or_default()
     }
 
     pub fn pick<T: Clone>(&mut self, items: &[T]) -> T {

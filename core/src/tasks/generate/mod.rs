@@ -112,6 +112,9 @@ pub fn make_task(t: &Template, index: usize) -> Result<Task, String> {
     let split = split_for(t, &d.param, &id);
     let mut tags: Vec<String> = d.tags.iter().map(|s| s.to_string()).collect();
     tags.push(format!("param:{}", d.param));
+    if let Some((i, _)) = g.phrasing {
+        tags.push(format!("phrasing:{i}"));
+    }
     tags.push(format!("steps:{}", d.oracle.len()));
     let verifier = guard_rows(d.verifier).map_err(|e| format!("{} #{index}: {e}", t.name))?;
     let mut v = json!({
