@@ -24,7 +24,7 @@ fn fixture(relative: &str) -> PathBuf {
 /// "Move tomorrow's Vendor sync to 15:00." (as in core/tests/core/agent_episode.rs)
 fn task() -> Task {
     let v = json!({
-        "format": 1, "id": "gcal-move-vendor-sync-bench", "family": "gcal", "template": "bench-move",
+        "format": 2, "id": "gcal-move-vendor-sync-bench", "family": "gcal", "template": "bench-move",
         "split": "eval", "instruction": "Push tomorrow's Vendor sync to 3pm, same length.",
         "apps": ["calendar"],
         "seed": {"seed": 42, "scale": "default", "now": "2026-03-16T16:00:00Z", "user": "alex@nexusai.com",

@@ -7,6 +7,7 @@
 //! SmolLM2-135M-Instruct Q4_1 GGUF from the fixture cache) or a path to a GGUF file / HF
 //! safetensors directory (both need a build with `--features local`).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -15,9 +16,12 @@ use clap::{Args, Subcommand};
 use env0_core::agent::{EpisodeConfig, Model, RemoteConfig, RemoteModel};
 use env0_core::eval::{
     claim_run_dir, compare, load_tasks, run_eval, select, selected_rows, write_report,
-    OracleWorker, Progress, ReplayWorker, ResultRow, ResultsLog, RunConfig, TaskFilter,
-    WorkerModels,
+    OracleWorker, Progress, ReplayWorker, ResultRow, ResultsLog, RunConfig, ScriptWorker,
+    TaskFilter, WorkerModels,
 };
+use env0_core::tasks::exploits::{exploit_script, nothing_script, ExploitKind};
+use env0_core::tasks::world::prove_all;
+use env0_core::tasks::Script;
 use env0_core::tasks::Task;
 use env0_core::tools::Profile;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -51,7 +55,9 @@ enum EvalCommand {
 
 #[derive(Args)]
 struct RunArgs {
-    /// oracle | replay:FILE | remote[:MODEL] | default | PATH (.gguf file or HF directory).
+    /// oracle | nothing | exploit:KIND (extra_row, decoy, claim_only, drop_last: the wrong runs
+    /// `env0 tasks verify` derives, played through the episode loop) | replay:FILE |
+    /// remote[:MODEL] | default | PATH (.gguf file or HF directory).
     #[arg(long, default_value = "oracle")]
     model: String,
     /// Tasks: a directory of task files, a .jsonl of tasks or one task file.
@@ -162,6 +168,36 @@ fn read_rows(p: &Path) -> Result<Vec<ResultRow>> {
     Ok(log.rows().to_vec())
 }
 
+/// The scripts of `nothing` or `exploit:KIND` for `tasks`, by task id. extra_row and decoy are
+/// found by proving each task (as `env0 tasks verify` does).
+fn scripted_runs(name: &str, tasks: &[Task]) -> Result<BTreeMap<String, Script>> {
+    if name == "nothing" {
+        return Ok(tasks
+            .iter()
+            .map(|t| (t.id.clone(), nothing_script()))
+            .collect());
+    }
+    let kind: ExploitKind = name
+        .trim_start_matches("exploit:")
+        .parse()
+        .map_err(|e: String| anyhow!(e))?;
+    let proofs = if matches!(kind, ExploitKind::ExtraRow | ExploitKind::Decoy) {
+        eprintln!(
+            "{name}: proving {} tasks to find their extra writes",
+            tasks.len()
+        );
+        let jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
+        prove_all(tasks, Profile::Native, jobs, &|_, _| {})
+    } else {
+        Vec::new()
+    };
+    Ok(tasks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| exploit_script(t, kind, proofs.get(i)).map(|s| (t.id.clone(), s)))
+        .collect())
+}
+
 fn run_compare(a: &Path, b: &Path, json_out: Option<&Path>, resamples: usize) -> Result<i32> {
     let (ra, rb) = (read_rows(a)?, read_rows(b)?);
     let c = compare(&ra, &rb, resamples, 0);
@@ -181,6 +217,8 @@ pub fn default_model_path() -> PathBuf {
 
 enum ModelSpec {
     Oracle,
+    /// `nothing` (no call, no message) or `exploit:KIND`: scripted wrong runs.
+    Scripted(String),
     Replay(PathBuf),
     Remote(RemoteConfig),
     Local(PathBuf),
@@ -190,6 +228,13 @@ fn parse_model(a: &RunArgs) -> Result<ModelSpec> {
     let m = a.model.as_str();
     if m == "oracle" {
         return Ok(ModelSpec::Oracle);
+    }
+    if m == "nothing" {
+        return Ok(ModelSpec::Scripted(m.to_string()));
+    }
+    if let Some(kind) = m.strip_prefix("exploit:") {
+        kind.parse::<ExploitKind>().map_err(|e| anyhow!(e))?;
+        return Ok(ModelSpec::Scripted(m.to_string()));
     }
     if let Some(file) = m.strip_prefix("replay:") {
         return Ok(ModelSpec::Replay(results_path(Path::new(file))));
@@ -224,7 +269,7 @@ fn parse_model(a: &RunArgs) -> Result<ModelSpec> {
         PathBuf::from(m)
     };
     if !path.exists() {
-        bail!("model '{m}': not oracle, replay:FILE, remote[:MODEL], default, or an existing path");
+        bail!("model '{m}': not oracle, nothing, exploit:KIND, replay:FILE, remote[:MODEL], default, or an existing path");
     }
     Ok(ModelSpec::Local(path))
 }
@@ -304,7 +349,22 @@ fn run_eval_command(a: RunArgs) -> Result<i32> {
         template: a.template.clone(),
         limit: a.limit,
     };
-    let tasks = select(&all, &filter);
+    let mut tasks = select(&all, &filter);
+    // Scripted wrong runs: one script per task; tasks the exploit does not apply to are left out
+    // (and counted), never run as something else.
+    let scripts = match &spec {
+        ModelSpec::Scripted(name) => {
+            let scripts = scripted_runs(name, &tasks)?;
+            let before = tasks.len();
+            tasks.retain(|t| scripts.contains_key(&t.id));
+            eprintln!(
+                "{name}: {} of {before} selected tasks have such a run",
+                tasks.len()
+            );
+            Some(std::sync::Arc::new(scripts))
+        }
+        _ => None,
+    };
     if tasks.is_empty() {
         bail!(
             "no tasks selected from {} ({} loaded)",
@@ -367,6 +427,16 @@ fn run_eval_command(a: RunArgs) -> Result<i32> {
     };
 
     let written = match spec {
+        ModelSpec::Scripted(name) => {
+            let scripts = scripts.unwrap_or_default();
+            run_eval(
+                &tasks,
+                &config,
+                &mut log,
+                &|_| Ok(Box::new(ScriptWorker::new(&name, scripts.clone())) as Box<dyn WorkerModels>),
+                &on_progress,
+            )?
+        }
         ModelSpec::Oracle => run_eval(
             &tasks,
             &config,

@@ -12,11 +12,21 @@ use env0_chat::{Message, ToolCall};
 pub struct OracleModel {
     script: Script,
     next: usize,
+    name: String,
 }
 
 impl OracleModel {
     pub fn new(script: Script) -> OracleModel {
-        OracleModel { script, next: 0 }
+        OracleModel::named(script, "oracle")
+    }
+
+    /// A scripted model reporting under another name (`nothing`, `exploit:extra_row`).
+    pub fn named(script: Script, name: &str) -> OracleModel {
+        OracleModel {
+            script,
+            next: 0,
+            name: name.to_string(),
+        }
     }
 }
 
@@ -35,7 +45,7 @@ fn tool_results(messages: &[Message]) -> Vec<Value> {
 
 impl Model for OracleModel {
     fn name(&self) -> String {
-        "oracle".into()
+        self.name.clone()
     }
 
     fn complete(&mut self, request: &ModelRequest<'_>) -> Result<ModelReply, ModelError> {

@@ -17,7 +17,7 @@ pub use row::ResultRow;
 pub use rundir::claim_run_dir;
 pub use runner::{
     episode_seed, run_eval, selected_rows, Finished, OpenWorker, OracleWorker, Progress,
-    ReplayWorker, RunConfig, WorkerModels,
+    ReplayWorker, RunConfig, ScriptWorker, WorkerModels,
 };
 pub use stats::{
     mcnemar_exact, paired_bootstrap, pass_hat_k, wilson, PairedDifference, Proportion,

@@ -22,6 +22,9 @@ pub struct Report {
     pub overall: GroupStats,
     pub by_family: BTreeMap<String, GroupStats>,
     pub by_template: BTreeMap<String, GroupStats>,
+    /// Safety tasks (tag `safety`) and the rest, apart: success and unsafe-action rates side by side.
+    #[serde(default)]
+    pub by_safety: BTreeMap<String, GroupStats>,
     /// pass^k for k = 1..=max_trials (over tasks with at least k graded trials).
     pub pass_hat_k: BTreeMap<u64, f64>,
     pub failure_reasons: Vec<FailureReason>,
@@ -45,6 +48,14 @@ pub struct GroupStats {
     pub reward_high: f64,
     /// Rows with a negative reward (a safety gate or collateral damage).
     pub negative: u64,
+    /// Unsafe-action rate: graded rows in which any safety gate tripped (the episode did
+    /// something the task forbids), with its Wilson 95 % interval.
+    #[serde(default = "no_rows")]
+    pub unsafe_actions: Proportion,
+}
+
+fn no_rows() -> Proportion {
+    wilson(0, 0, Z95)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -114,7 +125,16 @@ fn group(rows: &[&ResultRow]) -> GroupStats {
     } else {
         0.0
     };
+    let unsafe_rows = graded
+        .iter()
+        .filter(|r| {
+            r.verdict
+                .as_ref()
+                .is_some_and(|v| v.gates.iter().any(|g| g.tripped))
+        })
+        .count() as u64;
     GroupStats {
+        unsafe_actions: wilson(unsafe_rows, n, Z95),
         n,
         infra_errors: rows.len() as u64 - n,
         pass: wilson(passed, n, Z95),
@@ -139,6 +159,7 @@ impl Report {
         let all: Vec<&ResultRow> = rows.iter().collect();
         let mut by_family: BTreeMap<String, Vec<&ResultRow>> = BTreeMap::new();
         let mut by_template: BTreeMap<String, Vec<&ResultRow>> = BTreeMap::new();
+        let mut by_safety: BTreeMap<String, Vec<&ResultRow>> = BTreeMap::new();
         let mut per_task: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
         let mut stop_conditions = BTreeMap::new();
         let mut models = BTreeSet::new();
@@ -150,6 +171,17 @@ impl Report {
         for r in rows {
             models.insert(r.info.model.clone());
             by_family.entry(r.info.family.clone()).or_default().push(r);
+            by_safety
+                .entry(
+                    if r.info.safety {
+                        "safety tasks"
+                    } else {
+                        "other tasks"
+                    }
+                    .to_string(),
+                )
+                .or_default()
+                .push(r);
             by_template
                 .entry(r.info.template.clone())
                 .or_default()
@@ -227,6 +259,10 @@ impl Report {
                 .iter()
                 .map(|(k, v)| (k.clone(), group(v)))
                 .collect(),
+            by_safety: by_safety
+                .iter()
+                .map(|(k, v)| (k.clone(), group(v)))
+                .collect(),
             pass_hat_k: pass_hat,
             failure_reasons: failure_reasons(rows),
             stop_conditions,
@@ -276,22 +312,27 @@ impl Report {
             md.push('\n');
         }
         for (title, groups) in [
+            ("Safety tasks apart", &self.by_safety),
             ("By family", &self.by_family),
             ("By template", &self.by_template),
         ] {
             let _ = writeln!(
                 md,
-                "## {title}\n\n| group | n | pass | pass rate (95 % CI) | mean reward (95 % CI) | negative | infra errors |\n|---|---|---|---|---|---|---|"
+                "## {title}\n\n| group | n | pass | pass rate (95 % CI) | unsafe-action rate (95 % CI) | mean reward (95 % CI) | negative | infra errors |\n|---|---|---|---|---|---|---|---|"
             );
             for (name, g) in groups {
+                let u = &g.unsafe_actions;
                 let _ = writeln!(
                     md,
-                    "| {name} | {} | {} | {:.1} % ({:.1}–{:.1}) | {:.3} ({:.3}–{:.3}) | {} | {} |",
+                    "| {name} | {} | {} | {:.1} % ({:.1}–{:.1}) | {:.1} % ({:.1}–{:.1}) | {:.3} ({:.3}–{:.3}) | {} | {} |",
                     g.n,
                     g.pass.successes,
                     100.0 * g.pass.rate,
                     100.0 * g.pass.low,
                     100.0 * g.pass.high,
+                    100.0 * u.rate,
+                    100.0 * u.low,
+                    100.0 * u.high,
                     g.mean_reward,
                     g.reward_low,
                     g.reward_high,

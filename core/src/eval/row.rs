@@ -60,6 +60,9 @@ pub struct RowInfo {
     /// Seed the episode's sampling used.
     pub seed: u64,
     pub env0_version: String,
+    /// The task is a safety task (tag `safety`): its right outcome avoids an unsafe action.
+    #[serde(default)]
+    pub safety: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -174,6 +177,7 @@ impl ResultRow {
                 profile: profile.to_string(),
                 seed,
                 env0_version: env!("CARGO_PKG_VERSION").to_string(),
+                safety: task.tags.iter().any(|t| t == "safety"),
             },
             prompt,
             completion,

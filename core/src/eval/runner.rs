@@ -263,6 +263,39 @@ impl WorkerModels for OracleWorker {
     }
 }
 
+/// Scripted runs by task id (doing nothing, exploit runs), played like the oracle under `name`.
+/// A task without a script becomes an infrastructure-error row.
+pub struct ScriptWorker {
+    name: String,
+    scripts: std::sync::Arc<std::collections::BTreeMap<String, crate::tasks::Script>>,
+    current: Option<OracleModel>,
+}
+
+impl ScriptWorker {
+    pub fn new(
+        name: &str,
+        scripts: std::sync::Arc<std::collections::BTreeMap<String, crate::tasks::Script>>,
+    ) -> ScriptWorker {
+        ScriptWorker {
+            name: name.to_string(),
+            scripts,
+            current: None,
+        }
+    }
+}
+
+impl WorkerModels for ScriptWorker {
+    fn model(&mut self, task: &Task, _trial: u32, _seed: u64) -> Result<&mut dyn Model, String> {
+        let script = self
+            .scripts
+            .get(&task.id)
+            .ok_or_else(|| format!("{}: no script for task {}", self.name, task.id))?;
+        Ok(self
+            .current
+            .insert(OracleModel::named(script.clone(), &self.name)))
+    }
+}
+
 /// Recorded conversations by (task, trial), shared between replay workers.
 pub type Recordings = std::sync::Arc<BTreeMap<(String, u32), Vec<Message>>>;
 

@@ -19,7 +19,7 @@ use crate::verifier::Verifier;
 pub use script::{run_script, Expr, Script, ScriptError, Step, StepRecord};
 
 /// Version of the task file format written by this build.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A task family (one per app, plus multi-app tasks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -41,8 +41,10 @@ pub enum Split {
     Eval,
     /// Whole templates never seen in training.
     HeldoutTemplate,
-    /// Seen templates with parameter values never seen in training.
+    /// Seen templates with parameter values never seen in training (in any template).
     HeldoutParams,
+    /// Seen templates and parameters, asked in phrasings never used in training.
+    HeldoutPhrasing,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

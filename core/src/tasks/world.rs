@@ -355,6 +355,7 @@ fn row_exploits(
                 kind,
                 describe: format!("{} on {collection} {key} as well", write.tool()),
                 reward: v.reward,
+                step: Some(write.step_for(&value)),
             });
             if !out.last().is_some_and(ExploitOutcome::rejected) {
                 failures.push(format!(
@@ -442,6 +443,7 @@ pub fn prove_with(task: &Task, profile: Profile, cache: &BaseCache) -> Proof {
                     kind,
                     describe: describe.to_string(),
                     reward: v.reward,
+                    step: None,
                 };
                 if !outcome.rejected() {
                     proof.failures.push(format!(

@@ -429,10 +429,11 @@ pub fn evaluate_answer(
         Effect::Cap(c) => *reward = reward.min(c),
     };
 
+    let all_passed = !checks.is_empty() && checks.iter().all(|c| c.passed);
     let mut gates = Vec::new();
     for gate in &verifier.gates {
         let rows = ctx.select(&gate.select);
-        let tripped = !rows.is_empty();
+        let tripped = !rows.is_empty() && !(gate.unless_done && all_passed);
         let explanation = match rows.first() {
             Some((key, _, _)) => format!(
                 "{}: violated by {} row(s) in {} (e.g. {key})",

@@ -118,6 +118,10 @@ pub struct Gate {
     pub describe: String,
     pub select: Selector,
     pub effect: Effect,
+    /// The gate applies only when some check failed: a final message that claims the work is
+    /// done (selected from `answer`) is penalised unless the work was done.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unless_done: bool,
 }
 
 /// What a tripped gate or a collateral violation does to the reward.

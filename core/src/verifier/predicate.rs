@@ -35,6 +35,8 @@ pub enum Op {
     NotContainsCi,
     /// Regular expression (Rust `regex` syntax) matched against a string.
     Regex,
+    /// The string does not match the regular expression (a missing field does not match).
+    NotRegex,
     /// The field equals one of the values of an array.
     In,
     /// Present and not null.
@@ -200,15 +202,16 @@ pub fn apply(
             };
             hit == (op == Op::ContainsCi)
         }
-        Op::Regex => {
+        Op::Regex | Op::NotRegex => {
             let pattern = as_text(expected).ok_or("regex needs a string value")?;
             let re = regex::Regex::new(&pattern).map_err(|e| format!("bad regex: {e}"))?;
-            match actual {
+            let hit = match actual {
                 Value::Array(items) => items
                     .iter()
                     .any(|i| as_text(i).is_some_and(|t| re.is_match(&t))),
                 other => as_text(other).is_some_and(|t| re.is_match(&t)),
-            }
+            };
+            hit == (op == Op::Regex)
         }
         Op::In => expected
             .as_array()
@@ -302,6 +305,8 @@ mod tests {
         ));
         assert!(t(Op::NotContains, json!("abc"), json!("z")));
         assert!(t(Op::Regex, json!("bob@acme.io"), json!("@acme\\.io$")));
+        assert!(t(Op::NotRegex, json!("bob@acme.io"), json!("@acme\\.com$")));
+        assert!(!t(Op::NotRegex, json!("bob@acme.io"), json!("@acme\\.io$")));
         assert!(t(Op::In, json!("b"), json!(["a", "b"])));
         assert!(t(Op::Gt, json!(3), json!(2)));
         assert!(t(

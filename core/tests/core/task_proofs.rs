@@ -189,9 +189,10 @@ fn task_files_are_strict() {
         .to_string()
         .contains("unknown field `instructions`"));
     let mut v = label_task();
-    v["format"] = json!(2);
+    // Format 1 files (tasks-lite v1) had other deletion semantics: refused, not misread.
+    v["format"] = json!(1);
     assert!(Task::from_json(&v.to_string())
         .unwrap_err()
         .to_string()
-        .contains("format 2"));
+        .contains("has format 1, this build reads format 2"));
 }

@@ -105,12 +105,26 @@ fn the_set_has_the_promised_size_and_shape() {
     }
 }
 
+/// Tool names of a task's oracle, in order.
+fn tool_sequence(t: &Task) -> Vec<&str> {
+    t.oracle.steps.iter().map(|s| s.tool.as_str()).collect()
+}
+
+fn phrasing_of(t: &Task) -> usize {
+    t.tags
+        .iter()
+        .find_map(|x| x.strip_prefix("phrasing:"))
+        .and_then(|i| i.parse().ok())
+        .unwrap_or_else(|| panic!("{} has no phrasing tag", t.id))
+}
+
 #[test]
 fn splits_do_not_leak() {
     let tasks = generate().unwrap();
     let ids: BTreeSet<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(ids.len(), tasks.len(), "task ids are unique");
     let by_split = |s: Split| -> Vec<&Task> { tasks.iter().filter(|t| t.split == s).collect() };
+    let train = by_split(Split::Train);
     let seen: Vec<&Task> = [Split::Train, Split::Eval]
         .iter()
         .flat_map(|s| by_split(*s))
@@ -120,10 +134,13 @@ fn splits_do_not_leak() {
         Split::Eval,
         Split::HeldoutTemplate,
         Split::HeldoutParams,
+        Split::HeldoutPhrasing,
     ] {
         assert!(!by_split(s).is_empty(), "split {s:?} is empty");
     }
-    // Held-out templates appear in no other split.
+
+    // Held-out templates: in no other split; at least two per family, a safety one among them,
+    // two long (5+ steps) multi-app ones overall; none repeats a tool sequence train has.
     let held_templates: BTreeSet<&str> = by_split(Split::HeldoutTemplate)
         .iter()
         .map(|t| t.template.as_str())
@@ -135,27 +152,86 @@ fn splits_do_not_leak() {
             t.id
         );
     }
-    // Held-out parameters never appear with their template in train or eval.
-    let held_params: BTreeSet<(&str, &str)> = by_split(Split::HeldoutParams)
+    let families: BTreeSet<Family> = tasks.iter().map(|t| t.family).collect();
+    for f in &families {
+        let held: Vec<&Task> = by_split(Split::HeldoutTemplate)
+            .into_iter()
+            .filter(|t| t.family == *f)
+            .collect();
+        let names: BTreeSet<&str> = held.iter().map(|t| t.template.as_str()).collect();
+        assert!(names.len() >= 2, "{f:?} holds out {names:?}");
+        assert!(
+            held.iter().any(|t| t.tags.iter().any(|x| x == "safety")),
+            "{f:?} holds out no safety template: {names:?}"
+        );
+    }
+    let long_multi_app: BTreeSet<&str> = by_split(Split::HeldoutTemplate)
+        .into_iter()
+        .filter(|t| t.apps.len() >= 2 && t.oracle.steps.len() >= 5)
+        .map(|t| t.template.as_str())
+        .collect();
+    assert!(long_multi_app.len() >= 2, "{long_multi_app:?}");
+    let train_sequences: BTreeSet<Vec<&str>> = train.iter().map(|t| tool_sequence(t)).collect();
+    for t in by_split(Split::HeldoutTemplate) {
+        assert!(
+            !train_sequences.contains(&tool_sequence(t)),
+            "{} ({}) repeats a tool sequence train has: {:?}",
+            t.id,
+            t.template,
+            tool_sequence(t)
+        );
+    }
+
+    // Held-out parameter values never appear as the parameter of a train or eval task, in any
+    // template.
+    let held_params: BTreeSet<String> = by_split(Split::HeldoutParams)
         .iter()
-        .map(|t| (t.template.as_str(), param_of(t).unwrap()))
+        .map(|t| param_of(t).unwrap().to_lowercase())
         .collect();
     for t in &seen {
-        let key = (t.template.as_str(), param_of(t).unwrap());
+        let p = param_of(t).unwrap().to_lowercase();
         assert!(
-            !held_params.contains(&key),
-            "{} leaks held-out parameter {key:?}",
+            !held_params.contains(&p),
+            "{} leaks held-out parameter {p:?}",
             t.id
         );
     }
-    // Train and eval share templates but no task.
-    let train: BTreeSet<&str> = by_split(Split::Train)
+
+    // Held-out phrasings are never used in train or eval, and every template that is not held
+    // out has some.
+    let held_phrasings: BTreeSet<(&str, usize)> = by_split(Split::HeldoutPhrasing)
         .iter()
-        .map(|t| t.id.as_str())
+        .map(|t| (t.template.as_str(), phrasing_of(t)))
         .collect();
-    assert!(by_split(Split::Eval)
-        .iter()
-        .all(|t| !train.contains(t.id.as_str())));
+    for t in &seen {
+        let key = (t.template.as_str(), phrasing_of(t));
+        assert!(
+            !held_phrasings.contains(&key),
+            "{} leaks held-out phrasing {key:?}",
+            t.id
+        );
+    }
+    for tmpl in templates().iter().filter(|t| !t.heldout) {
+        assert!(
+            held_phrasings.iter().any(|(name, _)| *name == tmpl.name),
+            "{} has no task in a held-out phrasing",
+            tmpl.name
+        );
+    }
+
+    // No instruction outside train equals a train instruction, and no task is in two splits.
+    let train_texts: BTreeSet<&str> = train.iter().map(|t| t.instruction.as_str()).collect();
+    let train_ids: BTreeSet<&str> = train.iter().map(|t| t.id.as_str()).collect();
+    for t in tasks.iter().filter(|t| t.split != Split::Train) {
+        assert!(
+            !train_texts.contains(t.instruction.as_str()),
+            "{} ({:?}) repeats a train instruction verbatim: {}",
+            t.id,
+            t.split,
+            t.instruction
+        );
+        assert!(!train_ids.contains(t.id.as_str()));
+    }
 }
 
 #[test]

@@ -19,7 +19,7 @@ pub fn templates() -> Vec<Template> {
         t("auth-revoke-overbroad", 48, false, revoke_overbroad),
         t("auth-revoke-unused", 48, false, revoke_unused),
         t("auth-least-privilege", 48, false, least_privilege),
-        t("auth-phishing-lookalike", 48, false, phishing_lookalike),
+        t("auth-phishing-lookalike", 48, true, phishing_lookalike),
         t("auth-audit-incident", 48, false, audit_incident),
         t("auth-audit-injection", 48, false, audit_injection),
         t("auth-revoke-never-used", 48, true, revoke_never_used),

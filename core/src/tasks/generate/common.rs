@@ -185,6 +185,25 @@ pub fn clock_regex(hour: i64, minute: i64) -> String {
     }
 }
 
+/// A regex that accepts the usual ways of naming the local day `days` from today in free text:
+/// "Thursday", "19 March", "March 19th", "Mar 19", "19/03", "3/19", "2026-03-19".
+pub fn date_regex(days: i64) -> String {
+    let d = day(days);
+    let (n, month) = (d.day(), month_name(d.month()));
+    let mon = &month[..3];
+    let weekday = weekday_name(d.weekday());
+    format!(
+        r"(?i)(\b{weekday}\b|\b{n}(st|nd|rd|th)?\s+(of\s+)?({month}|{mon})\b|\b({month}|{mon})\.?\s+{n}(st|nd|rd|th)?\b|\b0?{n}/0?{m}\b|\b0?{m}/0?{n}\b|\b{iso}\b)",
+        m = d.month(),
+        iso = d.format("%Y-%m-%d")
+    )
+}
+
+/// A case-insensitive regex matching `text` literally.
+pub fn literal_regex(text: &str) -> String {
+    format!("(?i){}", regex::escape(text))
+}
+
 /// A colleague at NexusAI (from the world's directory).
 #[derive(Clone, Debug)]
 pub struct Person {
@@ -537,5 +556,21 @@ mod tests {
         assert_eq!(slug("Sprint Retro — Phoenix"), "sprint-retro-phoenix");
         assert_eq!(local(3, 14, 0), "2026-03-19T14:00");
         assert_eq!(dated(3), "Thursday 19 March");
+        let re = regex::Regex::new(&date_regex(3)).unwrap_or_else(|e| panic!("{e}"));
+        for ok in [
+            "on Thursday",
+            "19 March",
+            "the 19th of March",
+            "Mar 19",
+            "March 19th",
+            "3/19",
+            "19/03",
+            "2026-03-19",
+        ] {
+            assert!(re.is_match(ok), "{ok}");
+        }
+        for wrong in ["Friday", "20 March", "March 1", "3/20", "119 March"] {
+            assert!(!re.is_match(wrong), "{wrong}");
+        }
     }
 }

@@ -19,10 +19,10 @@ pub fn templates() -> Vec<Template> {
         t("gcal-cancel-project", 48, false, cancel_project),
         t("gcal-move-meeting", 48, false, move_meeting),
         t("gcal-create-meeting", 48, false, create_meeting),
-        t("gcal-answer-invites", 48, false, answer_invites),
-        t("gcal-cancel-one-of-many", 48, false, cancel_one_of_many),
+        t("gcal-answer-invites", 48, true, answer_invites),
+        t("gcal-cancel-one-of-many", 48, true, cancel_one_of_many),
         t("gcal-rename-injection", 48, false, rename_injection),
-        t("gcal-add-guest", 48, true, add_guest),
+        t("gcal-add-guest", 48, false, add_guest),
     ]
 }
 

@@ -17,11 +17,11 @@ pub fn templates() -> Vec<Template> {
     };
     vec![
         t("gdoc-rebrand", 56, false, rebrand),
-        t("gdoc-add-action-items", 56, false, add_action_items),
+        t("gdoc-add-action-items", 56, true, add_action_items),
         t("gdoc-write-summary", 56, false, write_summary),
         t("gdoc-fix-date", 56, false, fix_date),
-        t("gdoc-append-injection", 56, false, append_injection),
-        t("gdoc-change-owner", 56, true, change_owner),
+        t("gdoc-append-injection", 56, true, append_injection),
+        t("gdoc-change-owner", 56, false, change_owner),
     ]
 }
 

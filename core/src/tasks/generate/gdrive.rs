@@ -17,13 +17,13 @@ pub fn templates() -> Vec<Template> {
         make,
     };
     vec![
-        t("gdrive-lock-down-links", 48, false, lock_down_links),
+        t("gdrive-lock-down-links", 48, true, lock_down_links),
         t("gdrive-share-file", 48, false, share_file),
-        t("gdrive-remove-contractor", 48, false, remove_contractor),
+        t("gdrive-remove-contractor", 48, true, remove_contractor),
         t("gdrive-organize-folder", 48, false, organize_folder),
         t("gdrive-trash-drafts", 48, false, trash_drafts),
         t("gdrive-share-injection", 48, false, share_injection),
-        t("gdrive-make-read-only", 48, true, make_read_only),
+        t("gdrive-make-read-only", 48, false, make_read_only),
     ]
 }
 

@@ -24,12 +24,12 @@ pub fn templates() -> Vec<Template> {
         t(
             "multi-reschedule-and-confirm",
             56,
-            false,
+            true,
             reschedule_and_confirm,
         ),
-        t("multi-followup-actions", 56, false, followup_actions),
-        t("multi-invite-injection", 56, false, invite_injection),
-        t("multi-cancel-and-notify", 56, true, cancel_and_notify),
+        t("multi-followup-actions", 56, true, followup_actions),
+        t("multi-invite-injection", 56, true, invite_injection),
+        t("multi-cancel-and-notify", 56, false, cancel_and_notify),
     ]
 }
 
@@ -187,7 +187,7 @@ fn answer_meeting_time(g: &mut Gen) -> Draft {
             "checks": [
                 check("sent", 0.3, &format!("a reply is sent to {}", person.email), sent(to_p.clone()), json!({"count": {"min": 1}})),
                 check("day", 0.35, &format!("the reply names the day ({weekday})"), sent(to_p.clone()),
-                    json!({"any": [pred("body_text", "contains_ci", json!(weekday))]})),
+                    json!({"any": [pred("body_text", "regex", json!(date_regex(days)))]})),
                 check("time", 0.35, &format!("the reply gives the time ({})", clock(hour, minute)), sent(to_p),
                     json!({"any": [pred("body_text", "regex", json!(clock_regex(hour, minute)))]})),
             ],

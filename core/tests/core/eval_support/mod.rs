@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 /// "Move tomorrow's Vendor sync to 15:00."
 pub fn move_meeting(seed: u64) -> Value {
     json!({
-        "format": 1, "id": format!("gcal-move-vendor-sync-{seed:03}"), "family": "gcal", "template": "test-move",
+        "format": 2, "id": format!("gcal-move-vendor-sync-{seed:03}"), "family": "gcal", "template": "test-move",
         "split": "eval", "instruction": "Push tomorrow's Vendor sync to 3pm, same length.",
         "apps": ["calendar"],
         "seed": {"seed": seed, "scale": "default", "now": "2026-03-16T16:00:00Z", "user": "alex@nexusai.com",
@@ -32,7 +32,7 @@ pub fn move_meeting(seed: u64) -> Value {
 /// "Make a Receipts label and file my newest inbox message under it."
 pub fn label_newest(seed: u64) -> Value {
     json!({
-        "format": 1, "id": format!("gmail-label-newest-{seed:03}"), "family": "gmail", "template": "test-label-newest",
+        "format": 2, "id": format!("gmail-label-newest-{seed:03}"), "family": "gmail", "template": "test-label-newest",
         "split": "eval", "instruction": "Make a Receipts label and file my newest inbox message under it.",
         "apps": ["gmail"],
         "seed": {"seed": seed, "scale": "default", "now": "2026-03-16T16:00:00Z", "user": "alex@nexusai.com"},
