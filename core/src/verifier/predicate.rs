@@ -204,7 +204,7 @@ pub fn apply(
         }
         Op::Regex | Op::NotRegex => {
             let pattern = as_text(expected).ok_or("regex needs a string value")?;
-            let re = regex::Regex::new(&pattern).map_err(|e| format!("bad regex: {e}"))?;
+            let re = compiled(&pattern)?;
             let hit = match actual {
                 Value::Array(items) => items
                     .iter()
@@ -253,6 +253,28 @@ pub fn apply(
         Op::Unchanged => before.is_none_or(|b| b == actual),
         Op::Needle => return Err("'needle' is only understood by the verifier".into()),
     })
+}
+
+/// `pattern` compiled, from a per-thread cache: a verifier applies the same few patterns to
+/// thousands of rows, and compiling one costs far more than matching it.
+fn compiled(pattern: &str) -> Result<regex::Regex, String> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, regex::Regex>> = RefCell::new(HashMap::new());
+    }
+    if let Some(re) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(re);
+    }
+    let re = regex::Regex::new(pattern).map_err(|e| format!("bad regex: {e}"))?;
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 512 {
+            c.clear();
+        }
+        c.insert(pattern.to_string(), re.clone());
+    });
+    Ok(re)
 }
 
 /// Whether `row` satisfies every predicate whose value is a literal (lookups need a world state

@@ -73,6 +73,9 @@ impl std::fmt::Debug for World {
 
 fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // State dumps read every table (~40) with a prepared statement each; the default cache of
+    // 16 would prepare them anew on every dump.
+    conn.set_prepared_statement_cache_capacity(128);
     Ok(())
 }
 

@@ -149,7 +149,7 @@ pub fn dump_table(conn: &Connection, table: &str) -> Result<Collection> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT *, rowid FROM \"{table}\" ORDER BY {order}"
     ))?;
     let mut rows = stmt.query([])?;
