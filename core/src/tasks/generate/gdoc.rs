@@ -227,7 +227,7 @@ fn write_summary(g: &mut Gen) -> Draft {
     let title = format!("{project} summary for leadership");
     let pct = format!("{}%", g.range(12, 64));
     let users = g.range(8, 40);
-    let when = dated(g.range(10, 40));
+    let when = dated(workday(g, 10, 40));
     let content = format!("= {source}\n\n# Findings\n\n- Interviewed {users} customers\n- Churn risk fell by {pct}\n- Pilot ends on {when}\n\n# Open questions\n\n- Pricing for small teams");
     let instruction = g
         .phrasing(&[
@@ -269,8 +269,8 @@ fn fix_date(g: &mut Gen) -> Draft {
     let projects = g.pick_n(PROJECTS, 2);
     let (project, other) = (projects[0], projects[1]);
     let name = format!("{project} launch plan");
-    let old_d = g.range(5, 20);
-    let new_d = old_d + g.range(2, 9);
+    let old_d = workday(g, 5, 20);
+    let new_d = workday(g, old_d + 2, old_d + 9);
     let (old, new) = (dated(old_d), dated(new_d));
     let needles = vec![
         doc(
