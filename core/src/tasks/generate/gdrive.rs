@@ -321,8 +321,18 @@ fn remove_contractor(g: &mut Gen) -> Draft {
             json!({"file_id": from(0, "files", json!([pred("name", "eq", json!(n))]), "id")}),
         ));
     }
+    // The permission lists show addresses; the contractor's is the one with their name in it.
+    let theirs = json!([pred(
+        "email",
+        "contains_ci",
+        json!(contractor.first.to_lowercase())
+    )]);
     for i in 0..names.len() {
-        oracle.push(step("drive_unshare", json!({"file_id": from(i + 1, "", json!([pred("permissions.*.email", "contains", json!(contractor.email))]), "file_id"), "share_with": contractor.email})));
+        oracle.push(step(
+            "drive_unshare",
+            json!({"file_id": from(i + 1, "", json!([]), "file_id"),
+            "share_with": from(i + 1, "permissions", theirs.clone(), "email")}),
+        ));
     }
     Draft {
         instruction,
@@ -622,8 +632,15 @@ fn make_read_only(g: &mut Gen) -> Draft {
         oracle: vec![
             step("drive_search", json!({"name": name})),
             step(
+                "drive_list_permissions",
+                json!({"file_id": from(0, "files", json!([pred("name", "eq", json!(name))]), "id")}),
+            ),
+            // The permission list shows addresses; theirs is the one with their name in it.
+            step(
                 "drive_share",
-                json!({"file_id": from(0, "files", json!([pred("name", "eq", json!(name))]), "id"), "share_with": people[0].email, "role": "reader", "notify": false}),
+                json!({"file_id": from(1, "", json!([]), "file_id"),
+                "share_with": from(1, "permissions", json!([pred("email", "contains_ci", json!(people[0].first.to_lowercase()))]), "email"),
+                "role": "reader", "notify": false}),
             ),
         ],
         final_message: format!(
