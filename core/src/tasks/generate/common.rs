@@ -131,7 +131,8 @@ pub fn work_start(g: &mut Gen, earliest: i64, minutes: i64) -> (i64, i64) {
     (start / 60, start % 60)
 }
 
-/// "Thursday", "tomorrow", "Thursday 19 March", … — how a person names a day `days` ahead.
+/// "Thursday", "tomorrow", "Thursday 19 March", "Tuesday next week", … — how a person names a
+/// day `days` ahead.
 pub fn day_phrase(g: &mut Gen, days: i64) -> String {
     let d = day(days);
     let weekday = weekday_name(d.weekday());
@@ -139,7 +140,18 @@ pub fn day_phrase(g: &mut Gen, days: i64) -> String {
     match days {
         1 if g.chance(0.6) => "tomorrow".into(),
         2..=6 if g.chance(0.5) => weekday.to_string(),
+        7..=13 if g.chance(0.4) => format!("{weekday} next week"),
         _ => dated,
+    }
+}
+
+/// [`day_phrase`] as it follows a verb: "tomorrow", "on Thursday", "on Tuesday next week".
+pub fn on_day(g: &mut Gen, days: i64) -> String {
+    let d = day_phrase(g, days);
+    if d == "tomorrow" {
+        d
+    } else {
+        format!("on {d}")
     }
 }
 
@@ -607,6 +619,7 @@ mod tests {
             seen.into_iter().collect::<Vec<_>>(),
             vec![1, 2, 3, 4, 7, 8, 9, 10, 11]
         );
+        assert_eq!(day_phrase(&mut g, 9).split(' ').next(), Some("Wednesday"));
     }
 
     /// No generated task seeds, asks for or writes a meeting on a weekend or outside 9:00–17:00.
