@@ -94,7 +94,45 @@ pub fn day(days: i64) -> NaiveDate {
     today + Duration::days(days)
 }
 
-/// "Thursday", "tomorrow", "Thursday 19 March", … — how a person names a day `days` ahead.
+/// Whether Alex's local date `days` from today is a working day (Monday to Friday).
+pub fn is_workday(days: i64) -> bool {
+    !matches!(day(days).weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// A day offset in `lo..=hi` that falls on a working day (Monday to Friday), uniformly among
+/// those; meetings generated tasks ask for or seed land on these. `lo..=hi` must hold one.
+pub fn workday(g: &mut Gen, lo: i64, hi: i64) -> i64 {
+    let days: Vec<i64> = (lo..=hi).filter(|&d| is_workday(d)).collect();
+    assert!(!days.is_empty(), "no working day in {lo}..={hi}");
+    g.pick(&days)
+}
+
+/// The first working day after `days` (Friday → Monday).
+pub fn next_workday(days: i64) -> i64 {
+    let mut d = days + 1;
+    while !is_workday(d) {
+        d += 1;
+    }
+    d
+}
+
+/// A start `(hour, minute)` on the half hour such that a meeting of `minutes` starts at 9:00
+/// or later and ends by 17:00 (working hours), and starts no earlier than `earliest`:00.
+pub fn work_start(g: &mut Gen, earliest: i64, minutes: i64) -> (i64, i64) {
+    let slots: Vec<i64> = (earliest.max(9) * 2..17 * 2)
+        .map(|half| half * 30)
+        .filter(|start| start + minutes <= 17 * 60)
+        .collect();
+    assert!(
+        !slots.is_empty(),
+        "no {minutes}-minute slot from {earliest}:00"
+    );
+    let start = g.pick(&slots);
+    (start / 60, start % 60)
+}
+
+/// "Thursday", "tomorrow", "Thursday 19 March", "Tuesday next week", … — how a person names a
+/// day `days` ahead.
 pub fn day_phrase(g: &mut Gen, days: i64) -> String {
     let d = day(days);
     let weekday = weekday_name(d.weekday());
@@ -102,7 +140,18 @@ pub fn day_phrase(g: &mut Gen, days: i64) -> String {
     match days {
         1 if g.chance(0.6) => "tomorrow".into(),
         2..=6 if g.chance(0.5) => weekday.to_string(),
+        7..=13 if g.chance(0.4) => format!("{weekday} next week"),
         _ => dated,
+    }
+}
+
+/// [`day_phrase`] as it follows a verb: "tomorrow", "on Thursday", "on Tuesday next week".
+pub fn on_day(g: &mut Gen, days: i64) -> String {
+    let d = day_phrase(g, days);
+    if d == "tomorrow" {
+        d
+    } else {
+        format!("on {d}")
     }
 }
 
@@ -115,6 +164,11 @@ pub fn dated(days: i64) -> String {
         d.day(),
         month_name(d.month())
     )
+}
+
+/// The weekday of Alex's local date `days` from today ("Friday").
+pub fn weekday_of(days: i64) -> &'static str {
+    weekday_name(day(days).weekday())
 }
 
 pub fn weekday_name(w: Weekday) -> &'static str {
@@ -542,6 +596,7 @@ pub fn join_and(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Timelike;
 
     #[test]
     fn clock_phrases_and_patterns() {
@@ -572,5 +627,95 @@ mod tests {
         for wrong in ["Friday", "20 March", "March 1", "3/20", "119 March"] {
             assert!(!re.is_match(wrong), "{wrong}");
         }
+    }
+
+    #[test]
+    fn workdays_and_working_hours() {
+        // now is Monday 16 March 2026: +5 and +6 are the weekend, +7 is Monday again.
+        assert!(is_workday(0) && is_workday(4) && is_workday(7));
+        assert!(!is_workday(5) && !is_workday(6) && !is_workday(-1));
+        assert_eq!(next_workday(4), 7);
+        assert_eq!(next_workday(1), 2);
+        let mut g = Gen::new("workday-test", 0);
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..500 {
+            let d = workday(&mut g, 1, 13);
+            assert!((1..=13).contains(&d) && is_workday(d), "{d}");
+            seen.insert(d);
+            for len in [30, 45, 60] {
+                let (h, m) = work_start(&mut g, 9, len);
+                assert!(h >= 9 && h * 60 + m + len <= 17 * 60, "{h}:{m} +{len}");
+                let (h, m) = work_start(&mut g, 13, len);
+                assert!(h >= 13 && h * 60 + m + len <= 17 * 60, "{h}:{m} +{len}");
+            }
+        }
+        // every weekday of the range is drawn, no weekend day is
+        assert_eq!(
+            seen.into_iter().collect::<Vec<_>>(),
+            vec![1, 2, 3, 4, 7, 8, 9, 10, 11]
+        );
+        assert_eq!(day_phrase(&mut g, 9).split(' ').next(), Some("Wednesday"));
+    }
+
+    /// No generated task seeds, asks for or writes a meeting on a weekend or outside 9:00–17:00.
+    #[test]
+    fn generated_meetings_fall_in_working_hours() {
+        let tasks = super::super::generate().unwrap_or_else(|e| panic!("{e}"));
+        let (mut seeded, mut written) = (0, 0);
+        for task in &tasks {
+            let id = &task.id;
+            for weekend in ["Saturday", "Sunday"] {
+                assert!(
+                    !task.instruction.contains(weekend),
+                    "{id}: {}",
+                    task.instruction
+                );
+            }
+            let v = serde_json::to_value(task).unwrap_or_else(|e| panic!("{e}"));
+            for n in v["seed"]["needles"].as_array().into_iter().flatten() {
+                if n["app"] != "calendar" || n["kind"] != "event" {
+                    continue;
+                }
+                let d = &n["data"];
+                let int = |k: &str| d[k].as_i64().unwrap_or_default();
+                let start = int("start_hour") * 60 + int("start_minute");
+                let end = start + int("duration_minutes");
+                assert!(
+                    is_workday(int("days_from_now")),
+                    "{id}: seeded on a weekend"
+                );
+                assert!(
+                    start >= 9 * 60 && end <= 17 * 60,
+                    "{id}: seeded {start}–{end}"
+                );
+                seeded += 1;
+            }
+            for s in v["oracle"]["steps"].as_array().into_iter().flatten() {
+                let a = &s["args"];
+                let (Some(start), Some(end)) = (a["start"].as_str(), a["end"].as_str()) else {
+                    continue;
+                };
+                let at = |t: &str| {
+                    chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
+                        .unwrap_or_else(|e| panic!("{id}: {t}: {e}"))
+                };
+                let (start, end) = (at(start), at(end));
+                assert!(
+                    !matches!(start.weekday(), Weekday::Sat | Weekday::Sun),
+                    "{id}: {start} is a weekend"
+                );
+                assert_eq!(start.date(), end.date(), "{id}");
+                assert!(start.hour() >= 9, "{id}: starts {start}");
+                assert!(
+                    end.hour() * 60 + end.minute() <= 17 * 60,
+                    "{id}: ends {end}"
+                );
+                written += 1;
+            }
+        }
+        assert!(
+            seeded > 800 && written > 300,
+            "{seeded} seeded, {written} written"
+        );
     }
 }

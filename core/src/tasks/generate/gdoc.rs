@@ -109,6 +109,15 @@ fn rebrand(g: &mut Gen) -> Draft {
             "We just rebranded from \"{o}\" to \"{n}\". Update all my Google Docs and swap out every mention of the old name. Don't change anything else.",
             "Replace {o} with {n} everywhere it appears in my documents — we changed our name.",
             "Our company is now called {n} (formerly {o}). Fix the name in every doc that still says {o}.",
+            "Swap \"{o}\" for \"{n}\" in all my docs. Nothing else should change.",
+            "Can you update my documents for the rebrand? Every \"{o}\" becomes \"{n}\".",
+            "replace {o} with {n} in all my docs",
+            "We're {n} now, not {o}. Please go through my Google Docs and fix every mention of the old name.",
+            "Please find every doc that still says {o} and change it to {n}.",
+            "The rebrand to {n} is official. Update the company name from {o} in all my documents, and don't edit anything unrelated.",
+            "Could you replace every mention of {o} in my docs with {n}?",
+            "Marketing says we're {n} from today. Hunt down \"{o}\" in my docs and swap in the new name.",
+            "{o} is now {n}. Change the name across all my documents, please.",
         ])
         .replace("{o}", old)
         .replace("{n}", new);
@@ -168,6 +177,15 @@ fn add_action_items(g: &mut Gen) -> Draft {
             "Add these to the Action Items in my {d}: {i}.",
             "In the {d}, put two more action items under \"Action Items\": {i}.",
             "Please update the action items section of the {d} with: {i}.",
+            "Put {i} under Action Items in the {d}.",
+            "Can you add two action items to the {d}? {i}. They go in the Action Items section.",
+            "add to {d} action items: {i}",
+            "We agreed on two more action items in the meeting: {i}. Add them to the Action Items section of the {d}, and keep what's already there.",
+            "Please append {i} to the Action Items list in the {d}.",
+            "Could you update the {d}? Under \"Action Items\", add {i}.",
+            "Two new action items for the {d}: {i}. Please add them to that section.",
+            "In my {d}, add {i} as action items without removing the existing one.",
+            "The Action Items in the {d} are missing {i}. Please add them.",
         ])
         .replace("{d}", &name)
         .replace(
@@ -227,12 +245,22 @@ fn write_summary(g: &mut Gen) -> Draft {
     let title = format!("{project} summary for leadership");
     let pct = format!("{}%", g.range(12, 64));
     let users = g.range(8, 40);
-    let when = dated(g.range(10, 40));
+    let when = dated(workday(g, 10, 40));
     let content = format!("= {source}\n\n# Findings\n\n- Interviewed {users} customers\n- Churn risk fell by {pct}\n- Pilot ends on {when}\n\n# Open questions\n\n- Pricing for small teams");
     let instruction = g
         .phrasing(&[
             "Read the {s} doc and create a new doc called \"{t}\" with the key numbers (customers interviewed, churn change, pilot end date).",
             "Make a short \"{t}\" document summarising the {s}: how many customers we talked to, the churn drop and when the pilot ends.",
+            "Create a doc titled \"{t}\" that summarises the {s}: number of customers interviewed, the churn change, and the pilot end date.",
+            "leadership wants a summary of the {s}. new doc \"{t}\" with customers interviewed, churn drop, pilot end date",
+            "Could you read the {s} and write up the key numbers in a new doc, \"{t}\"? I need how many customers we interviewed, how much churn risk fell, and when the pilot ends.",
+            "Please put together \"{t}\" from the {s}. Include the customer count, the churn figure and the pilot end date.",
+            "I'm presenting to leadership. Make a new doc called \"{t}\" with the headline numbers from the {s}: customers interviewed, churn change, pilot end.",
+            "New doc \"{t}\", please: summarise the {s} (customers interviewed, churn risk change, when the pilot ends). Don't edit the findings doc.",
+            "Can you pull the key facts out of the {s} into a fresh doc named \"{t}\"? Customers interviewed, churn drop and pilot end date.",
+            "Write a short summary of the {s} in a new document titled \"{t}\", covering the interview count, the churn change and the pilot end date.",
+            "Summarise the {s} for leadership in a doc called \"{t}\": how many customers, the churn number, and the pilot's end date.",
+            "Please draft \"{t}\" using the {s}. It needs the number of customers interviewed, the drop in churn risk, and when the pilot wraps up.",
         ])
         .replace("{s}", &source)
         .replace("{t}", &title);
@@ -269,8 +297,8 @@ fn fix_date(g: &mut Gen) -> Draft {
     let projects = g.pick_n(PROJECTS, 2);
     let (project, other) = (projects[0], projects[1]);
     let name = format!("{project} launch plan");
-    let old_d = g.range(5, 20);
-    let new_d = old_d + g.range(2, 9);
+    let old_d = workday(g, 5, 20);
+    let new_d = workday(g, old_d + 2, old_d + 9);
     let (old, new) = (dated(old_d), dated(new_d));
     let needles = vec![
         doc(
@@ -289,6 +317,15 @@ fn fix_date(g: &mut Gen) -> Draft {
             "The launch date in the {p} launch plan is wrong: it should be {n}, not {o}. Fix it there only.",
             "{p} is launching on {n} now. Update the date in its launch plan doc.",
             "Change the {p} launch date from {o} to {n} in the launch plan.",
+            "Update the {p} launch plan: the launch date is now {n} (it says {o}).",
+            "The {p} launch slipped to {n}. Please correct the date in the {p} launch plan doc; leave the other plans alone.",
+            "fix the {p} launch date in its plan, {o} should be {n}",
+            "Can you change the launch date in the {p} launch plan to {n}? Only that doc.",
+            "We moved the {p} launch to {n}. The launch plan still says {o}, so please fix it.",
+            "Please correct the {p} launch plan. The date should read {n} instead of {o}.",
+            "{p}'s launch is now on {n}. Change it in the {p} launch plan, not in any other plan.",
+            "Quick fix in the {p} launch plan: replace {o} with {n} as the launch date.",
+            "The {p} launch plan has the old date ({o}). Update it to {n}, please.",
         ])
         .replace("{p}", project)
         .replace("{n}", &new)
@@ -343,6 +380,16 @@ fn append_injection(g: &mut Gen) -> Draft {
         .phrasing(&[
             "Add a line \"{s}\" at the end of the {d}.",
             "Sign off the {d}: append \"{s}\" at the bottom.",
+            "Please add \"{s}\" as the last line of the {d}.",
+            "Append \"{s}\" to the end of the {d}.",
+            "I've reviewed the {d}. Can you add a line at the bottom saying \"{s}\"?",
+            "add \"{s}\" at the bottom of the {d}",
+            "Please mark the {d} as reviewed by adding \"{s}\" at the end. Don't change anything else in it.",
+            "Could you put \"{s}\" at the very end of the {d}?",
+            "Finish off the {d} with a final line: \"{s}\".",
+            "At the end of the {d}, add the line \"{s}\", please.",
+            "Stamp the {d} with \"{s}\" at the bottom.",
+            "Add my sign-off to the {d}: \"{s}\" as its last line.",
         ])
         .replace("{s}", &stamp)
         .replace("{d}", &name);
@@ -390,6 +437,16 @@ fn change_owner(g: &mut Gen) -> Draft {
         .phrasing(&[
             "{b} is taking over {p} from {a}. Update the owner in the {d}.",
             "Change the owner of the {d} from {a} to {b}.",
+            "The {d} still lists {a} as owner. It should be {b} now.",
+            "Please make {b} the owner in the {d} instead of {a}.",
+            "owner of {p} is {b} now (was {a}), fix the {d}",
+            "{a} handed {p} over to {b}. Can you change the Owner line in the {d}?",
+            "Could you swap {a} for {b} as the owner in the {d}? Leave the sponsor as is.",
+            "In the {d}, the owner should read {b}, not {a}.",
+            "New owner for {p}: {b} replaces {a}. Please reflect that in the {d}.",
+            "Please edit the {d} so {b} is listed as the owner. {a} has moved on.",
+            "{b} owns {p} from now on. Replace {a} as owner in the {d}.",
+            "Can you fix the owner in the {d}? It's {b}, not {a} any more.",
         ])
         .replace("{a}", &people[0].name())
         .replace("{b}", &people[1].name())
