@@ -16,6 +16,7 @@ mod gdoc;
 mod gdrive;
 mod gmail;
 mod multi;
+mod slack;
 
 use std::collections::BTreeSet;
 
@@ -63,6 +64,7 @@ pub fn templates() -> Vec<Template> {
     all.extend(auth::templates());
     all.extend(gdrive::templates());
     all.extend(gdoc::templates());
+    all.extend(slack::templates());
     all
 }
 
@@ -74,6 +76,7 @@ fn family_name(f: Family) -> &'static str {
         Family::Gdoc => "gdoc",
         Family::Gdrive => "gdrive",
         Family::Multi => "multi",
+        Family::Slack => "slack",
     }
 }
 
