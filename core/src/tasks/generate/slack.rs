@@ -809,7 +809,8 @@ fn share_drive_link(g: &mut Gen) -> Draft {
         }
         s
     };
-    let link = format!("https://docs.google.com/document/d/{file_id}/edit");
+    // As drive_search shows it (the file's webViewLink).
+    let link = format!("https://docs.google.com/document/d/{file_id}/edit?usp=drivesdk");
     let members: Vec<&str> = people.iter().map(|p| p.email).collect();
     let needles = vec![
         needle(
