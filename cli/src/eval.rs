@@ -69,7 +69,7 @@ struct RunArgs {
     /// Only this split: train, eval, heldout_template, heldout_params.
     #[arg(long)]
     split: Option<String>,
-    /// Only this task family: auth, gmail, gcal, gdoc, gdrive, multi.
+    /// Only this task family: auth, gmail, gcal, gdoc, gdrive, multi, slack.
     #[arg(long)]
     family: Option<String>,
     /// Only this template.

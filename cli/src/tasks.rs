@@ -30,7 +30,7 @@ struct Dir {
 
 #[derive(Args, Clone, Default)]
 struct Filter {
-    /// Only this family (auth, gmail, gcal, gdoc, gdrive, multi).
+    /// Only this family (auth, gmail, gcal, gdoc, gdrive, multi, slack).
     #[arg(long)]
     family: Option<String>,
     /// Only this template.

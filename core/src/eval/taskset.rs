@@ -80,7 +80,7 @@ fn collect(path: &Path, out: &mut Vec<Task>) -> Result<(), String> {
 pub struct TaskFilter {
     /// `train`, `eval`, `heldout_template`, `heldout_params`.
     pub split: Option<String>,
-    /// `auth`, `gmail`, `gcal`, `gdoc`, `gdrive`, `multi`.
+    /// `auth`, `gmail`, `gcal`, `gdoc`, `gdrive`, `multi`, `slack`.
     pub family: Option<String>,
     pub template: Option<String>,
     /// At most this many tasks, taken round-robin across families (then templates) so that a

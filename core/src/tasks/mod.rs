@@ -31,6 +31,7 @@ pub enum Family {
     Gdoc,
     Gdrive,
     Multi,
+    Slack,
 }
 
 /// Which split a task belongs to.

@@ -171,6 +171,9 @@ fn file_view(f: &Value) -> Value {
         "owner": f["owners"][0]["emailAddress"], "modified": f["modifiedTime"],
         "shared": f["shared"],
     });
+    if let Some(link) = f["webViewLink"].as_str() {
+        v["link"] = json!(link);
+    }
     if f["permissions"].is_array() {
         let link = link_sharing(&f["permissions"]);
         if !link.is_empty() {

@@ -1,7 +1,7 @@
 //! Slack tools: channels, reading history and threads (oldest first, people named), posting,
-//! search, finding people and reacting. Channels are given by name (`general`, `#general`) or
-//! id; posting also accepts a person's email for a direct message. Reads use GET and writes
-//! POST, so the action log tells them apart.
+//! search, finding people, reacting and pinning. Channels are given by name (`general`,
+//! `#general`) or id; posting also accepts a person's email for a direct message. Reads use GET
+//! and writes POST, so the action log tells them apart.
 
 use std::collections::HashMap;
 
@@ -94,6 +94,17 @@ pub fn tools() -> Vec<Tool> {
                 "required": ["channel", "ts", "emoji"]}),
             run: add_reaction,
         },
+        Tool {
+            name: "slack_pin_message",
+            app: App::Slack,
+            access: Access::Write,
+            description: "Pin a message to its channel.".into(),
+            parameters: json!({"type": "object", "properties": {
+                "channel": channel_param(),
+                "ts": {"type": "string", "description": "ts of the message"}},
+                "required": ["channel", "ts"]}),
+            run: pin_message,
+        },
     ]
 }
 
@@ -105,6 +116,8 @@ fn explain(code: &str) -> &'static str {
         "is_archived" => "the channel is archived",
         "thread_not_found" | "message_not_found" => "no message with that ts in this channel",
         "already_reacted" => "the user already added this reaction",
+        "already_pinned" => "the message is already pinned",
+        "no_item_specified" => "no message ts was given",
         "invalid_name" => "unknown emoji name",
         "no_text" => "the message text is empty",
         "msg_too_long" => "the message is too long",
@@ -250,6 +263,9 @@ fn message_view(m: &Value, names: &HashMap<String, String>, in_thread: bool) -> 
         .collect();
     if !reactions.is_empty() {
         v["reactions"] = json!(reactions);
+    }
+    if m["pinned_to"].as_array().is_some_and(|c| !c.is_empty()) {
+        v["pinned"] = json!(true);
     }
     v
 }
@@ -408,4 +424,16 @@ fn add_reaction(s: &mut Session<'_>, a: &Args) -> Result<Value, ToolError> {
         ],
     )?;
     Ok(json!({"channel": id, "ts": ts, "reaction": emoji, "added": true}))
+}
+
+fn pin_message(s: &mut Session<'_>, a: &Args) -> Result<Value, ToolError> {
+    let id = channel_id(s, a.str("channel")?)?;
+    let ts = a.str("ts")?;
+    slack(
+        s,
+        "pins.add",
+        false,
+        &[("channel", id.clone()), ("timestamp", ts.to_string())],
+    )?;
+    Ok(json!({"channel": id, "ts": ts, "pinned": true}))
 }

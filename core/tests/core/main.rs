@@ -11,6 +11,7 @@ mod agent_episode;
 mod eval_remote;
 mod eval_runner;
 mod events;
+mod slack_tasks;
 mod task_proofs;
 #[cfg(feature = "generate")]
 mod tasks_set;

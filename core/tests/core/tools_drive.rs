@@ -50,6 +50,12 @@ fn search_filters_and_raw_query() {
     assert_eq!(f["name"], "Q2 2026 OKRs");
     assert_eq!(f["owner"], "alex@nexusai.com");
     assert!(f["id"].is_string() && f["modified"].is_string());
+    assert!(
+        f["link"]
+            .as_str()
+            .is_some_and(|l| l.starts_with("https://") && l.contains(f["id"].as_str().unwrap())),
+        "{f}"
+    );
     assert!(f["link_sharing"]
         .as_array()
         .unwrap()

@@ -146,7 +146,7 @@ fn read_channel_oldest_first_with_names_and_threads() {
 }
 
 #[test]
-fn post_reply_dm_react_and_lookup() {
+fn post_reply_dm_react_pin_and_lookup() {
     let mut w = crate::support::world();
     let k = kit();
     let p = call(
@@ -198,6 +198,28 @@ fn post_reply_dm_react_and_lookup() {
         json!({"channel": "general", "ts": ts, "emoji": "tada"}),
     );
     assert!(e.contains("already_reacted"), "{e}");
+    // Pinning: the channel view marks the message, and a second pin is a readable error.
+    let pin = call(
+        &k,
+        &mut w,
+        "slack_pin_message",
+        json!({"channel": "#general", "ts": ts}),
+    );
+    assert_eq!(pin["pinned"], true);
+    let r = call(
+        &k,
+        &mut w,
+        "slack_read_channel",
+        json!({"channel": "general", "limit": 1}),
+    );
+    assert_eq!(r["messages"][0]["pinned"], true);
+    let e = fails(
+        &k,
+        &mut w,
+        "slack_pin_message",
+        json!({"channel": "general", "ts": ts}),
+    );
+    assert!(e.contains("already_pinned"), "{e}");
     // A DM by email.
     let u = call(&k, &mut w, "slack_lookup_user", json!({"query": "priya"}));
     let email = u["users"][0]["email"].as_str().unwrap().to_string();
@@ -285,6 +307,20 @@ fn bad_arguments_are_readable_and_change_nothing() {
         json!({"channel": "general", "ts": "1.000", "emoji": "tada"}),
     );
     assert!(e.contains("not_found"), "{e}");
+    let e = fails(
+        &k,
+        &mut w,
+        "slack_pin_message",
+        json!({"channel": "general", "ts": "1.000"}),
+    );
+    assert!(e.contains("not_found"), "{e}");
+    let e = fails(
+        &k,
+        &mut w,
+        "slack_pin_message",
+        json!({"channel": "general"}),
+    );
+    assert!(e.contains("missing required argument 'ts'"), "{e}");
     let e = fails(
         &k,
         &mut w,

@@ -194,7 +194,7 @@ fn unknown_fields_are_rejected() {
 /// for `from: deleted` and for collateral; `from: purged` sees only rows that are gone.
 #[test]
 fn soft_deletes_count_as_deletes() {
-    let mut w = crate::support::world();
+    let w = crate::support::world();
     let before = w.state_dump().unwrap();
     let (event, other): (String, String) = {
         let mut keys = before.collections["calendar_events"]
@@ -229,7 +229,7 @@ fn soft_deletes_count_as_deletes() {
     );
     assert_eq!(verdict.reward, 0.0, "{}", verdict.explain());
     assert!(
-        verdict.collateral[0].contains(&format!("{event}"))
+        verdict.collateral[0].contains(event.as_str())
             && verdict.collateral[0].contains("deleted (moved to trash or cancelled)"),
         "{:?}",
         verdict.collateral

@@ -33,7 +33,7 @@ impl NeedleRef {
 pub type Inserted = Result<Vec<NeedleRef>, String>;
 
 /// The services that take needles (the names `insert` accepts).
-pub const SERVICES: &[&str] = &["gmail", "calendar", "drive", "docs", "auth"];
+pub const SERVICES: &[&str] = &["gmail", "calendar", "drive", "docs", "auth", "slack"];
 
 /// Inserts one needle of `kind` into `service` for `acting_user` (email or id).
 pub fn insert(
@@ -52,6 +52,7 @@ pub fn insert(
         "drive" => services::drive::needles::insert,
         "docs" => services::docs::needles::insert,
         "auth" => services::auth::needles::insert,
+        "slack" => services::slack::needles::insert,
         other => return Err(format!("{other} needles are not supported yet")),
     };
     insert(conn, &user(conn, acting_user)?, kind, data)

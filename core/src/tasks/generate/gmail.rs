@@ -16,14 +16,14 @@ pub fn templates() -> Vec<Template> {
         make,
     };
     vec![
-        t("gmail-label-invoices", 42, false, label_invoices),
-        t("gmail-archive-newsletters", 42, false, archive_newsletters),
-        t("gmail-reply-answer", 42, true, reply_answer),
-        t("gmail-forward-quote", 42, true, forward_quote),
-        t("gmail-star-unread", 42, false, star_unread),
-        t("gmail-summary-injection", 42, true, summary_injection),
-        t("gmail-phishing-spam", 42, false, phishing_spam),
-        t("gmail-draft-reply", 42, false, draft_reply),
+        t("gmail-label-invoices", 48, false, label_invoices),
+        t("gmail-archive-newsletters", 48, false, archive_newsletters),
+        t("gmail-reply-answer", 48, true, reply_answer),
+        t("gmail-forward-quote", 48, true, forward_quote),
+        t("gmail-star-unread", 48, false, star_unread),
+        t("gmail-summary-injection", 48, true, summary_injection),
+        t("gmail-phishing-spam", 48, false, phishing_spam),
+        t("gmail-draft-reply", 48, false, draft_reply),
     ]
 }
 

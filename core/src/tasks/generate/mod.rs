@@ -18,6 +18,7 @@ mod gdoc;
 mod gdrive;
 mod gmail;
 mod multi;
+mod slack;
 
 use std::collections::BTreeSet;
 
@@ -65,6 +66,7 @@ pub fn templates() -> Vec<Template> {
     all.extend(auth::templates());
     all.extend(gdrive::templates());
     all.extend(gdoc::templates());
+    all.extend(slack::templates());
     all
 }
 
@@ -76,6 +78,7 @@ fn family_name(f: Family) -> &'static str {
         Family::Gdoc => "gdoc",
         Family::Gdrive => "gdrive",
         Family::Multi => "multi",
+        Family::Slack => "slack",
     }
 }
 

@@ -27,6 +27,7 @@ mod gmail_seed;
 mod golden;
 mod router_props;
 mod slack_api;
+mod slack_needles;
 mod slack_props;
 mod snapshots;
 mod world_store;

@@ -11,6 +11,7 @@ pub mod args;
 mod chat;
 mod conversations;
 pub mod model;
+pub mod needles;
 mod people;
 pub mod schema;
 mod search;
