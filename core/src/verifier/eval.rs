@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::predicate::{apply, get_path, FieldPredicate, Op, ValueSpec};
+use super::predicate::{apply, get_path_in, FieldPredicate, Op, ValueSpec};
 use super::{soft_deleted, AllowedChange, Effect, Expectation, Selector, Source, Verifier};
 use env0_world::state::{diff, StateDump};
 
@@ -86,6 +86,7 @@ struct Ctx<'a> {
     after: &'a StateDump,
     needles: &'a Needles,
     answer: &'a BTreeMap<String, Map<String, Value>>,
+    lookups: std::collections::HashMap<usize, Value>,
     errors: Vec<String>,
 }
 
@@ -208,6 +209,12 @@ impl<'a> Ctx<'a> {
             None => Value::Null,
             Some(ValueSpec::Literal(v)) => v.clone(),
             Some(ValueSpec::Lookup { lookup }) => {
+                // A lookup reads the final state only: resolve it once per evaluation, not once
+                // per row it is compared with. Keyed by address: the verifier outlives the Ctx.
+                let key = std::ptr::from_ref(lookup) as usize;
+                if let Some(v) = self.lookups.get(&key) {
+                    return v.clone();
+                }
                 let sel = Selector {
                     collection: lookup.collection.clone(),
                     from: Source::End,
@@ -215,26 +222,27 @@ impl<'a> Ctx<'a> {
                     filter: lookup.filter.clone(),
                 };
                 let rows = self.select(&sel);
-                rows.first()
-                    .map(|(_, row, _)| get_path(&Value::Object((*row).clone()), &lookup.field))
-                    .unwrap_or(Value::Null)
+                let v = rows
+                    .first()
+                    .map(|(_, row, _)| get_path_in(row, &lookup.field))
+                    .unwrap_or(Value::Null);
+                self.lookups.insert(key, v.clone());
+                v
             }
         }
     }
 
     fn matches(&mut self, row: &Row<'_>, preds: &[FieldPredicate]) -> Result<bool, String> {
-        let value = Value::Object(row.1.clone());
-        let before = row.2.map(|b| Value::Object(b.clone()));
         for p in preds {
             let expected = self.resolve(&p.value);
-            let actual = get_path(&value, &p.field);
+            let actual = get_path_in(row.1, &p.field);
             if p.op == Op::Needle {
                 if !self.is_needle_key(&actual, &expected)? {
                     return Ok(false);
                 }
                 continue;
             }
-            let old = before.as_ref().map(|b| get_path(b, &p.field));
+            let old = row.2.map(|b| get_path_in(b, &p.field));
             if !apply(p.op, &actual, &expected, old.as_ref(), p.tz.as_deref())? {
                 return Ok(false);
             }
@@ -283,7 +291,7 @@ fn describe_preds(preds: &[FieldPredicate]) -> String {
 fn first_field(row: &Map<String, Value>, preds: &[FieldPredicate]) -> String {
     match preds.first() {
         Some(p) => {
-            let v = get_path(&Value::Object(row.clone()), &p.field);
+            let v = get_path_in(row, &p.field);
             let mut text = v.to_string();
             if text.len() > 80 {
                 let cut = text
@@ -331,6 +339,7 @@ pub fn evaluate_answer(
         after,
         needles,
         answer: &answer,
+        lookups: std::collections::HashMap::new(),
         errors: Vec::new(),
     };
     let mut checks = Vec::new();
@@ -433,7 +442,9 @@ pub fn evaluate_answer(
     let mut gates = Vec::new();
     for gate in &verifier.gates {
         let rows = ctx.select(&gate.select);
-        let tripped = !rows.is_empty() && !(gate.unless_done && all_passed);
+        // A claim gate (`unless_done`) stands down when the work was done.
+        let excused = gate.unless_done && all_passed;
+        let tripped = !rows.is_empty() && !excused;
         let explanation = match rows.first() {
             Some((key, _, _)) => format!(
                 "{}: violated by {} row(s) in {} (e.g. {key})",

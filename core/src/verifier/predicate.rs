@@ -108,6 +108,20 @@ pub fn get_path(row: &Value, path: &str) -> Value {
     walk(row, &parts)
 }
 
+/// [`get_path`] on a row held as a map, without building a `Value` of the whole row.
+pub fn get_path_in(row: &serde_json::Map<String, Value>, path: &str) -> Value {
+    let path = path.trim_start_matches('.');
+    let (head, rest) = path.split_once('.').unwrap_or((path, ""));
+    if head.is_empty() {
+        return Value::Object(row.clone());
+    }
+    match row.get(head) {
+        Some(v) if rest.is_empty() => v.clone(),
+        Some(v) => get_path(v, rest),
+        None => Value::Null,
+    }
+}
+
 fn as_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
