@@ -237,15 +237,13 @@ struct OracleRun {
     executed: Vec<(String, Value)>,
 }
 
+/// Runs the oracle step by step from the world's current state, which must be `tw.initial`.
 fn run_oracle(
     tw: &mut TaskWorld,
     toolkit: &Toolkit,
     script: &super::Script,
     baseline: &Baseline,
 ) -> Result<OracleRun, String> {
-    tw.world
-        .restore(&tw.initial)
-        .map_err(|e| format!("restore failed: {e}"))?;
     let first_write = script.steps.iter().position(|s| is_write(&s.tool));
     let last_write = script.steps.iter().rposition(|s| is_write(&s.tool));
     let mut results: Vec<Value> = Vec::new();
@@ -416,6 +414,7 @@ pub fn prove_with(task: &Task, profile: Profile, cache: &BaseCache) -> Proof {
         ));
     }
 
+    // The world is still as built (only read since): the oracle runs without a restore.
     match run_oracle(&mut tw, &toolkit, &task.oracle, &baseline) {
         Err(e) => proof.failures.push(format!("oracle: {e}")),
         Ok(run) => {

@@ -1,6 +1,7 @@
 //! Evaluation of a verifier against an initial and a final state.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -116,22 +117,25 @@ impl<'a> Ctx<'a> {
             .map_or(&NO_ROWS, |c| &c.rows);
         let mut out: Vec<Row<'a>> = Vec::new();
         match sel.from {
-            Source::End => out.extend(a.iter().map(|(k, r)| (k.as_str(), r, b.get(k)))),
-            Source::Before => out.extend(b.iter().map(|(k, r)| (k.as_str(), r, Some(r)))),
+            Source::End => out.extend(
+                a.iter()
+                    .map(|(k, r)| (k.as_str(), &**r, b.get(k).map(|o| &**o))),
+            ),
+            Source::Before => out.extend(b.iter().map(|(k, r)| (k.as_str(), &**r, Some(&**r)))),
             Source::Added => out.extend(
                 a.iter()
                     .filter(|(k, _)| !b.contains_key(*k))
-                    .map(|(k, r)| (k.as_str(), r, None)),
+                    .map(|(k, r)| (k.as_str(), &**r, None)),
             ),
             Source::Updated => out.extend(a.iter().filter_map(|(k, r)| {
                 b.get(k)
                     .filter(|old| *old != r)
-                    .map(|old| (k.as_str(), r, Some(old)))
+                    .map(|old| (k.as_str(), &**r, Some(&**old)))
             })),
             Source::Purged => out.extend(
                 b.iter()
                     .filter(|(k, _)| !a.contains_key(*k))
-                    .map(|(k, r)| (k.as_str(), r, Some(r))),
+                    .map(|(k, r)| (k.as_str(), &**r, Some(&**r))),
             ),
             Source::Deleted => out.extend(
                 b.iter()
@@ -142,11 +146,11 @@ impl<'a> Ctx<'a> {
                                 && soft_deleted(&sel.collection, new)
                         }
                     })
-                    .map(|(k, r)| (k.as_str(), r, Some(r))),
+                    .map(|(k, r)| (k.as_str(), &**r, Some(&**r))),
             ),
             Source::Changed => out.extend(a.iter().filter_map(|(k, r)| match b.get(k) {
-                None => Some((k.as_str(), r, None)),
-                Some(old) if old != r => Some((k.as_str(), r, Some(old))),
+                None => Some((k.as_str(), &**r, None)),
+                Some(old) if old != r => Some((k.as_str(), &**r, Some(&**old))),
                 Some(_) => None,
             })),
         }
@@ -269,7 +273,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// The rows of a collection that does not exist in a dump.
-static NO_ROWS: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+static NO_ROWS: BTreeMap<String, Arc<Map<String, Value>>> = BTreeMap::new();
 
 fn describe_preds(preds: &[FieldPredicate]) -> String {
     preds
@@ -525,7 +529,11 @@ pub fn evaluate_answer(
                     continue;
                 }
                 if a.guards_rows()
-                    && !ctx.row_allowed(a, &upd.key, &(upd.key.as_str(), &upd.row, old))
+                    && !ctx.row_allowed(
+                        a,
+                        &upd.key,
+                        &(upd.key.as_str(), &upd.row, old.map(|o| &**o)),
+                    )
                 {
                     collateral.push(format!(
                         "{name} {}{} changed, but the task allows changes only to {}",
@@ -576,7 +584,7 @@ fn row_key(dump: &StateDump, collection: &str, row: &Map<String, Value>) -> Stri
         .and_then(|c| {
             c.rows
                 .iter()
-                .find(|(_, r)| *r == row)
+                .find(|(_, r)| ***r == *row)
                 .map(|(k, _)| k.clone())
         })
         .unwrap_or_default()

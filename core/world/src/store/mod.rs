@@ -248,8 +248,12 @@ impl World {
     /// The same as [`World::state_dump`], but tables whose database pages are unchanged since
     /// `base` are taken from `base`'s dump instead of being read again (see [`state::dump_since`]).
     pub fn state_dump_since(&mut self, base: &Baseline) -> Result<StateDump> {
-        let image = self.snapshot()?;
-        state::dump_since(&self.conn, image.as_bytes(), base)
+        // An in-memory world serialises without a copy: compare its pages in place.
+        let changes = {
+            let image = self.conn.serialize(rusqlite::MAIN_DB)?;
+            state::changed_pages(&image, base)
+        };
+        state::dump_changed(&self.conn, changes, base)
     }
 
     /// sha256 of the canonical state dump.

@@ -149,7 +149,7 @@ pub fn schema_listing(conn: &Connection) -> Result<Vec<(String, String, String)>
 
 /// Names of the tables that make up the workspace state (everything but bookkeeping), sorted.
 pub fn state_tables(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
     )?;
     let names = stmt.query_map([], |row| row.get::<_, String>(0))?;

@@ -7,9 +7,10 @@
 //! the same state. The diff matches rows by primary key.
 //!
 //! [`dump_since`] re-reads only the tables whose SQLite pages changed since a [`Baseline`]; that is
-//! what makes proving 2,016 tasks cheap (`env0 tasks verify`).
+//! what makes proving the 2,448 tasks of tasks-lite and their exploit runs cheap
+//! (`env0 tasks verify`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 
 use base64::Engine;
@@ -35,10 +36,18 @@ impl Serialize for StateDump {
     }
 }
 
+/// One row: its fields by column name.
+pub type Row = Map<String, Value>;
+
 /// The rows of one collection, keyed by their primary key (joined with '|' when composite).
+/// Rows are shared (`Arc`): a table re-read since a baseline reuses the rows whose stored values
+/// are byte for byte those of the baseline's.
 #[derive(Clone, Debug, Default)]
 pub struct Collection {
-    pub rows: BTreeMap<String, Map<String, Value>>,
+    pub rows: BTreeMap<String, Arc<Row>>,
+    /// Each row's stored values as SQLite returned them (an injective encoding, see
+    /// [`encode_value`]), for the reuse above. Empty for collections not read from a database.
+    raw: HashMap<String, Arc<[u8]>>,
     /// The canonical JSON of `rows`, kept once the hash needed it (collections shared between
     /// dumps are then serialised once). Only set through `&self` on a collection that is no longer
     /// changed: dumps hand collections out behind `Arc`.
@@ -63,7 +72,7 @@ impl Collection {
 
 impl Serialize for Collection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.rows.values())
+        s.collect_seq(self.rows.values().map(|r| r.as_ref()))
     }
 }
 
@@ -136,8 +145,43 @@ fn key_text(v: &Value) -> String {
     }
 }
 
+/// Appends an injective encoding of one stored value to `out`: a type tag, then the value
+/// (text and blobs length-prefixed), so two rows encode the same iff SQLite stores the same values.
+fn encode_value(out: &mut Vec<u8>, value: ValueRef<'_>) {
+    match value {
+        ValueRef::Null => out.push(0),
+        ValueRef::Integer(i) => {
+            out.push(1);
+            out.extend_from_slice(&i.to_le_bytes());
+        }
+        ValueRef::Real(f) => {
+            out.push(2);
+            out.extend_from_slice(&f.to_bits().to_le_bytes());
+        }
+        ValueRef::Text(t) | ValueRef::Blob(t) => {
+            out.push(if matches!(value, ValueRef::Text(_)) {
+                3
+            } else {
+                4
+            });
+            out.extend_from_slice(&(t.len() as u64).to_le_bytes());
+            out.extend_from_slice(t);
+        }
+    }
+}
+
 /// Dumps one table.
 pub fn dump_table(conn: &Connection, table: &str) -> Result<Collection> {
+    dump_table_reusing(conn, table, None)
+}
+
+/// Dumps one table; rows stored exactly as in `previous` (same key, same values) are shared with
+/// it instead of being converted again.
+fn dump_table_reusing(
+    conn: &Connection,
+    table: &str,
+    previous: Option<&Collection>,
+) -> Result<Collection> {
     let shape = table_shape(conn, table)?;
     let order = if shape.key_columns.is_empty() {
         "rowid".to_string()
@@ -154,10 +198,11 @@ pub fn dump_table(conn: &Connection, table: &str) -> Result<Collection> {
     ))?;
     let mut rows = stmt.query([])?;
     let mut out = Collection::default();
+    let mut encoded = Vec::new();
     while let Some(row) = rows.next()? {
-        let mut obj = Map::new();
-        for (i, (name, kind)) in shape.columns.iter().enumerate() {
-            obj.insert(name.clone(), to_json(row.get_ref(i)?, *kind));
+        encoded.clear();
+        for i in 0..shape.columns.len() {
+            encode_value(&mut encoded, row.get_ref(i)?);
         }
         let key = if shape.key_columns.is_empty() {
             row.get::<_, i64>(shape.columns.len())?.to_string()
@@ -165,11 +210,26 @@ pub fn dump_table(conn: &Connection, table: &str) -> Result<Collection> {
             shape
                 .key_columns
                 .iter()
-                .map(|&i| key_text(&obj[&shape.columns[i].0]))
-                .collect::<Vec<_>>()
+                .map(|&i| Ok(key_text(&to_json(row.get_ref(i)?, shape.columns[i].1))))
+                .collect::<Result<Vec<_>>>()?
                 .join("|")
         };
-        out.rows.insert(key, obj);
+        let reused = previous.and_then(|p| {
+            let raw = p.raw.get(&key).filter(|raw| raw[..] == encoded[..])?;
+            Some((Arc::clone(p.rows.get(&key)?), Arc::clone(raw)))
+        });
+        let (fields, raw) = match reused {
+            Some(pair) => pair,
+            None => {
+                let mut obj = Map::new();
+                for (i, (name, kind)) in shape.columns.iter().enumerate() {
+                    obj.insert(name.clone(), to_json(row.get_ref(i)?, *kind));
+                }
+                (Arc::new(obj), Arc::from(&encoded[..]))
+            }
+        };
+        out.raw.insert(key.clone(), raw);
+        out.rows.insert(key, fields);
     }
     Ok(out)
 }
@@ -304,45 +364,103 @@ impl Baseline {
 
 /// The state of `conn` (whose content is `image`), re-reading only the tables whose pages differ
 /// from `base`'s image and sharing the others with `base`'s dump.
-///
-/// Sound by construction: a table's rows live in its b-tree pages (and their overflow pages),
-/// so if none of the pages it owns before or after differs, and its root page did not move, the
-/// table reads back the same. A page that changed for another reason (a rebalance, a page moved
-/// by vacuum) only makes a table be re-read. A different set of tables falls back to a full dump.
-///
-/// Without SQLite's `dbstat` table (iOS links the system SQLite, which may be built without it)
-/// page ownership is unknown, and this is a full dump.
 pub fn dump_since(conn: &Connection, image: &[u8], base: &Baseline) -> Result<StateDump> {
-    let (Some(base_pages), Some(now)) = (&base.pages, page_map(conn)?) else {
+    dump_changed(conn, changed_pages(image, base), base)
+}
+
+/// The pages of a database image that differ from a baseline's image (0-based page numbers).
+/// `None` when the two cannot be compared page by page (no page map, another page size, not an
+/// image).
+pub struct PageChanges(Option<Vec<usize>>);
+
+/// Compares `image` with `base`'s image, page by page. Only reads `image`, so it can run on a
+/// borrowed, uncopied serialisation of a connection.
+pub fn changed_pages(image: &[u8], base: &Baseline) -> PageChanges {
+    let Some(base_pages) = &base.pages else {
+        return PageChanges(None);
+    };
+    let size = match image.get(16..18) {
+        Some(&[1, 0]) => 65_536,
+        Some(&[hi, lo]) => usize::from(u16::from_be_bytes([hi, lo])),
+        _ => 0,
+    };
+    if size != base_pages.page_size {
+        return PageChanges(None);
+    }
+    let pages = image.len().max(base.image.len()).div_ceil(size);
+    let changed = (0..pages)
+        .filter(|p| {
+            let range = p * size..(p + 1) * size;
+            image.get(range.clone()) != base.image.get(range)
+        })
+        .collect();
+    PageChanges(Some(changed))
+}
+
+/// The state of `conn`, given which pages differ from `base`'s image ([`changed_pages`]):
+/// tables none of whose baseline pages changed are shared with `base`'s dump.
+///
+/// Sound by construction: a table reads back the same if no page reachable from its root in the
+/// current image differs from the baseline image and its root did not move. Take a table whose
+/// rows changed, and follow its b-tree (and overflow chains) from the root down to a page that
+/// differs: the first differing page on that path hangs from a parent that is byte-identical in
+/// the baseline, where the same parent (reached the same way from the same root) already pointed
+/// to it, so the baseline image attributes that page to this very table. Hence marking the
+/// baseline owners of the differing pages finds every changed table, without reading the current
+/// image's page ownership (a full `dbstat` scan). A page that changed for another reason (a
+/// rebalance, a freed page) only makes a table be re-read. A different set of tables falls back
+/// to a full dump, as does a database without `dbstat` (iOS links the system SQLite, which may be
+/// built without it).
+pub fn dump_changed(conn: &Connection, changes: PageChanges, base: &Baseline) -> Result<StateDump> {
+    let (Some(base_pages), Some(pages)) = (&base.pages, changes.0) else {
         return dump(conn);
     };
-    if now.tables != base_pages.tables || now.page_size != base_pages.page_size {
+    if pages.is_empty() {
+        // Byte for byte the baseline image (a shorter or longer image has differing pages).
+        return Ok(base.dump.clone());
+    }
+    let (tables, roots) = table_roots(conn)?;
+    if tables != base_pages.tables {
         return dump(conn);
     }
-    let mut changed = vec![false; now.tables.len()];
-    for (i, (a, b)) in now.roots.iter().zip(&base_pages.roots).enumerate() {
-        changed[i] = a != b;
-    }
-    let size = now.page_size;
-    let pages = image.len().max(base.image.len()).div_ceil(size);
-    for p in 0..pages {
-        let range = p * size..(p + 1) * size;
-        if image.get(range.clone()) == base.image.get(range) {
-            continue;
-        }
-        for owner in [now.owner(p), base_pages.owner(p)].into_iter().flatten() {
+    let mut changed: Vec<bool> = roots
+        .iter()
+        .zip(&base_pages.roots)
+        .map(|(a, b)| a != b)
+        .collect();
+    for p in pages {
+        if let Some(owner) = base_pages.owner(p) {
             changed[owner as usize] = true;
         }
     }
     let mut collections = BTreeMap::new();
-    for (i, table) in now.tables.iter().enumerate() {
+    for (i, table) in tables.iter().enumerate() {
         let c = match base.dump.collections.get(table) {
             Some(c) if !changed[i] => Arc::clone(c),
-            _ => Arc::new(dump_table(conn, table)?),
+            previous => Arc::new(dump_table_reusing(conn, table, previous.map(Arc::as_ref))?),
         };
         collections.insert(table.clone(), c);
     }
     Ok(StateDump { collections })
+}
+
+/// The state tables (sorted, as [`schema::state_tables`] lists them) and their root pages.
+fn table_roots(conn: &Connection) -> Result<(Vec<String>, Vec<i64>)> {
+    let tables = schema::state_tables(conn)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, rootpage FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )?;
+    let mut roots = vec![0; tables.len()];
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?))
+    })?;
+    for row in rows {
+        let (name, root) = row?;
+        if let Ok(i) = tables.binary_search(&name) {
+            roots[i] = root.unwrap_or(0);
+        }
+    }
+    Ok((tables, roots))
 }
 
 impl StateDump {
@@ -437,7 +555,7 @@ pub fn diff(before: &StateDump, after: &StateDump) -> Diff {
         let mut cd = CollectionDiff::default();
         for (key, row) in &a.rows {
             match b.rows.get(key) {
-                None => cd.added.push(row.clone()),
+                None => cd.added.push(Row::clone(row)),
                 Some(old) if old != row => {
                     let mut changed = BTreeMap::new();
                     let mut fields: Vec<&String> = old.keys().chain(row.keys()).collect();
@@ -460,7 +578,7 @@ pub fn diff(before: &StateDump, after: &StateDump) -> Diff {
                     }
                     cd.updated.push(RowUpdate {
                         key: key.clone(),
-                        row: row.clone(),
+                        row: Row::clone(row),
                         changed,
                     });
                 }
@@ -469,7 +587,7 @@ pub fn diff(before: &StateDump, after: &StateDump) -> Diff {
         }
         for (key, row) in &b.rows {
             if !a.rows.contains_key(key) {
-                cd.deleted.push(row.clone());
+                cd.deleted.push(Row::clone(row));
             }
         }
         if !cd.is_empty() {

@@ -118,7 +118,7 @@ pub fn harvest_ids(world: &World) -> Vec<String> {
     if let Ok(dump) = world.state_dump() {
         for coll in dump.collections.values() {
             for row in coll.rows.values() {
-                for (k, v) in row {
+                for (k, v) in row.iter() {
                     if (k == "id" || k.ends_with("_id") || k == "email") && v.is_string() {
                         if let Some(s) = v.as_str() {
                             out.push(s.to_string());
