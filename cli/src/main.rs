@@ -1,8 +1,10 @@
 //! `env0`: the command line of env0: worlds (`env0 world …`), task sets (`env0 tasks …`), evals
-//! (`env0 eval …`), SFT data (`env0 data …`) and LoRA training (`env0 train`, `env0 merge`).
+//! (`env0 eval …`), SFT data (`env0 data …`), LoRA training (`env0 train`, `env0 merge`) and the
+//! HTTP server (`env0 serve`).
 
 mod data;
 mod eval;
+mod serve;
 mod tasks;
 mod train;
 mod world;
@@ -34,6 +36,8 @@ enum Command {
     Eval(Box<eval::EvalArgs>),
     /// SFT data from eval results: build, validate, tokenize, audit.
     Data(data::DataArgs),
+    /// Serve worlds over HTTP: every service, many isolated worlds, an admin API.
+    Serve(Box<serve::ServeArgs>),
 }
 
 fn main() {
@@ -45,6 +49,7 @@ fn main() {
         Command::Tasks(args) => tasks::run(args),
         Command::Eval(args) => eval::run(*args),
         Command::Data(args) => data::run(args),
+        Command::Serve(args) => serve::run(*args),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -1,0 +1,220 @@
+//! From HTTP to the world's router and back.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use env0_world::{ApiError, Method, Request};
+use serde_json::{json, Value};
+
+use crate::admin;
+use crate::worlds::{WorldsError, DEFAULT_WORLD};
+use crate::Shared;
+
+/// Header naming the world a request is for (default: `default`).
+pub const WORLD_HEADER: &str = "x-env0-world";
+/// Header naming the acting user (id or email) when no token says who acts.
+pub const USER_HEADER: &str = "x-env0-user";
+
+/// A JSON response.
+pub(crate) fn json_response(status: u16, body: &Value) -> Response {
+    let mut resp = Response::new(Body::from(body.to_string()));
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=UTF-8"),
+    );
+    resp
+}
+
+/// An error in Google's shape (`{"error": {"code", "message", "status", "errors"}}`), which is
+/// what the Google client libraries parse into their `HttpError`.
+pub(crate) fn google_error(status: u16, reason: &str, message: &str) -> Response {
+    json_response(
+        status,
+        &json!({"error": {
+            "code": status,
+            "message": message,
+            "status": ApiError::google_status(status),
+            "errors": [{"message": message, "domain": "global", "reason": reason}],
+        }}),
+    )
+}
+
+pub(crate) fn worlds_error(e: &WorldsError) -> Response {
+    let (status, reason) = match e {
+        WorldsError::NotFound(_) => (404, "notFound"),
+        WorldsError::Exists(_) => (409, "conflict"),
+        WorldsError::BadName(_) => (400, "invalid"),
+        WorldsError::Full(_) => (429, "rateLimitExceeded"),
+        WorldsError::World(_) => (500, "backendError"),
+    };
+    google_error(status, reason, &e.to_string())
+}
+
+/// Splits a `/worlds/{name}/rest` prefix off `path`: `(Some(name), "/rest")`.
+fn split_world(path: &str) -> (Option<&str>, &str) {
+    let Some(after) = path.strip_prefix("/worlds/") else {
+        return (None, path);
+    };
+    match after.find('/') {
+        Some(i) => (Some(&after[..i]), &after[i..]),
+        None => (Some(after), "/"),
+    }
+}
+
+fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The bearer token of an `Authorization` header.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = header_str(headers, header::AUTHORIZATION.as_str())?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
+/// Every request: health, admin API, or a service of the addressed world.
+pub(crate) async fn handle(
+    State(shared): State<Arc<Shared>>,
+    req: axum::extract::Request,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let body = match axum::body::to_bytes(body, shared.options.max_body_bytes).await {
+        Ok(b) => b,
+        Err(_) => {
+            return google_error(
+                413,
+                "uploadTooLarge",
+                &format!(
+                    "The request body is larger than this server's limit of {} bytes",
+                    shared.options.max_body_bytes
+                ),
+            )
+        }
+    };
+    let path = parts.uri.path();
+    if path == "/health" {
+        return json_response(200, &json!({"status": "ok"}));
+    }
+    let (prefixed, rest) = split_world(path);
+    let world = prefixed
+        .or_else(|| header_str(&parts.headers, WORLD_HEADER))
+        .unwrap_or(DEFAULT_WORLD)
+        .to_string();
+    let query = parts.uri.query().map(str::to_string);
+    if rest == "/_admin" || rest.starts_with("/_admin/") {
+        let rest = rest.to_string();
+        return admin::handle(
+            shared,
+            &parts.method,
+            &rest,
+            query.as_deref(),
+            &parts.headers,
+            &world,
+            body,
+        )
+        .await;
+    }
+    let method = match parts.method.as_str().parse::<Method>() {
+        Ok(m) => m,
+        Err(e) => return google_error(405, "methodNotAllowed", &e),
+    };
+    let text = match body_text(&body) {
+        Ok(t) => t,
+        Err(resp) => return *resp,
+    };
+    let slot = match shared.worlds.get(&world) {
+        Ok(s) => s,
+        Err(e) => return worlds_error(&e),
+    };
+    let request = Request {
+        method,
+        path: match &query {
+            Some(q) => format!("{rest}?{q}"),
+            None => rest.to_string(),
+        },
+        user: header_str(&parts.headers, USER_HEADER).map(str::to_string),
+        body: text,
+        token: bearer(&parts.headers),
+    };
+    // SQLite work is blocking: keep it off the async workers.
+    let answer = tokio::task::spawn_blocking(move || slot.world().handle(&request)).await;
+    match answer {
+        Ok(resp) => world_response(resp),
+        Err(_) => google_error(500, "backendError", "the request failed inside the server"),
+    }
+}
+
+/// A request body as the world's router takes it: UTF-8 text, or none when empty.
+pub(crate) fn body_text(body: &Bytes) -> Result<Option<String>, Box<Response>> {
+    if body.is_empty() {
+        return Ok(None);
+    }
+    match std::str::from_utf8(body) {
+        Ok(t) => Ok(Some(t.to_string())),
+        Err(e) => Err(Box::new(google_error(
+            400,
+            "badContent",
+            &format!("This server accepts UTF-8 request bodies only (binary uploads are not supported yet): {e}"),
+        ))),
+    }
+}
+
+/// The world's answer as an HTTP response: JSON, media text, or an empty 204.
+fn world_response(resp: env0_world::Response) -> Response {
+    let status = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let is_json = resp.content_type.starts_with("application/json");
+    let body = match (&resp.body, is_json) {
+        (Value::Null, _) if resp.status == 204 => Body::empty(),
+        (Value::String(s), false) => Body::from(s.clone()),
+        (v, _) => Body::from(v.to_string()),
+    };
+    let content_type = if is_json {
+        HeaderValue::from_static("application/json; charset=UTF-8")
+    } else {
+        HeaderValue::from_str(&resp.content_type)
+            .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
+    };
+    let mut out = (status, body).into_response();
+    if resp.status != 204 {
+        out.headers_mut().insert(header::CONTENT_TYPE, content_type);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn world_prefix_is_split_off() {
+        assert_eq!(
+            split_world("/worlds/a/gmail/v1/x"),
+            (Some("a"), "/gmail/v1/x")
+        );
+        assert_eq!(split_world("/worlds/a"), (Some("a"), "/"));
+        assert_eq!(
+            split_world("/worlds/a/_admin/state"),
+            (Some("a"), "/_admin/state")
+        );
+        assert_eq!(split_world("/gmail/v1/x"), (None, "/gmail/v1/x"));
+        assert_eq!(split_world("/worldsx/a"), (None, "/worldsx/a"));
+    }
+
+    #[test]
+    fn bearer_tokens_are_read_case_insensitively() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("bearer  abc "),
+        );
+        assert_eq!(bearer(&h).as_deref(), Some("abc"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer(&h), None);
+    }
+}
