@@ -1,0 +1,147 @@
+"""google-api-python-client, built from the discovery documents it ships, against env0 serve."""
+
+import base64
+import email.message
+import email.policy
+
+import httplib2
+import pytest
+from googleapiclient.discovery import build
+from googleapiclient.errors import HttpError
+
+
+def service(world, name, version, service_path):
+    # api_endpoint replaces the discovery document's rootUrl + servicePath.
+    return build(
+        name,
+        version,
+        http=httplib2.Http(timeout=30),
+        static_discovery=True,
+        client_options={"api_endpoint": f"{world.base}/{service_path}"},
+    )
+
+
+def gmail(world):
+    return service(world, "gmail", "v1", "")
+
+
+def test_gmail_list_with_query_and_paging(world):
+    g = gmail(world)
+    ids, token = [], None
+    for _ in range(50):
+        resp = g.users().messages().list(userId="me", maxResults=7, pageToken=token).execute()
+        ids += [m["id"] for m in resp.get("messages", [])]
+        token = resp.get("nextPageToken")
+        if not token:
+            break
+    assert len(ids) > 7 and len(ids) == len(set(ids))
+    unread = g.users().messages().list(userId="me", q="is:unread").execute()
+    for m in unread.get("messages", [])[:3]:
+        full = g.users().messages().get(userId="me", id=m["id"], format="full").execute()
+        assert "UNREAD" in full["labelIds"]
+        assert any(h["name"].lower() == "subject" for h in full["payload"]["headers"])
+
+
+def test_gmail_send_a_mime_message_with_an_attachment(world):
+    msg = email.message.EmailMessage(policy=email.policy.SMTP)
+    msg["To"] = "priya@nexusai.com"
+    msg["Subject"] = "Q3 numbers"
+    msg.set_content("Numbers attached.")
+    msg.add_attachment(b"region,total\nemea,12\n", maintype="text", subtype="csv", filename="q3.csv")
+    raw = base64.urlsafe_b64encode(msg.as_bytes()).decode()
+    g = gmail(world)
+    sent = g.users().messages().send(userId="me", body={"raw": raw}).execute()
+    assert "SENT" in sent["labelIds"]
+    got = g.users().messages().get(userId="me", id=sent["id"], format="full").execute()
+    headers = {h["name"].lower(): h["value"] for h in got["payload"]["headers"]}
+    assert headers["subject"] == "Q3 numbers"
+    names = [p.get("filename") for p in got["payload"].get("parts", [])]
+    assert "q3.csv" in names
+
+
+def test_gmail_labels_modify_and_drafts(world):
+    g = gmail(world)
+    label = g.users().labels().create(userId="me", body={"name": "Receipts"}).execute()
+    first = g.users().messages().list(userId="me", maxResults=1).execute()["messages"][0]
+    g.users().messages().modify(userId="me", id=first["id"], body={"addLabelIds": [label["id"]]}).execute()
+    tagged = g.users().messages().list(userId="me", labelIds=[label["id"]]).execute()
+    assert [m["id"] for m in tagged["messages"]] == [first["id"]]
+    raw = base64.urlsafe_b64encode(b"To: sam@nexusai.com\r\nSubject: later\r\n\r\ndraft body").decode()
+    draft = g.users().drafts().create(userId="me", body={"message": {"raw": raw}}).execute()
+    drafts = g.users().drafts().list(userId="me").execute()["drafts"]
+    assert draft["id"] in [d["id"] for d in drafts]
+
+
+def test_gmail_errors_raise_http_error_with_the_google_shape(world):
+    with pytest.raises(HttpError) as err:
+        gmail(world).users().messages().get(userId="me", id="does-not-exist").execute()
+    assert err.value.resp.status == 404
+    assert err.value.error_details or err.value.reason
+
+
+def test_calendar_insert_with_time_zone_patch_delete_and_freebusy(world):
+    cal = service(world, "calendar", "v3", "calendar/v3/")
+    event = cal.events().insert(
+        calendarId="primary",
+        body={
+            "summary": "Design review",
+            "start": {"dateTime": "2026-03-18T10:00:00", "timeZone": "America/Los_Angeles"},
+            "end": {"dateTime": "2026-03-18T11:00:00", "timeZone": "America/Los_Angeles"},
+        },
+    ).execute()
+    assert event["summary"] == "Design review"
+    patched = cal.events().patch(calendarId="primary", eventId=event["id"], body={"location": "Room 4"}).execute()
+    assert patched["location"] == "Room 4"
+    listed = cal.events().list(
+        calendarId="primary",
+        timeMin="2026-03-18T00:00:00Z",
+        timeMax="2026-03-19T00:00:00Z",
+        singleEvents=True,
+        orderBy="startTime",
+    ).execute()
+    assert event["id"] in [e["id"] for e in listed["items"]]
+    busy = cal.freebusy().query(
+        body={
+            "timeMin": "2026-03-18T00:00:00Z",
+            "timeMax": "2026-03-19T00:00:00Z",
+            "items": [{"id": "primary"}],
+        }
+    ).execute()
+    assert any(b["start"].startswith("2026-03-18T17:00") for b in busy["calendars"]["primary"]["busy"])
+    cal.events().delete(calendarId="primary", eventId=event["id"]).execute()
+    gone = cal.events().get(calendarId="primary", eventId=event["id"]).execute()
+    assert gone["status"] == "cancelled"
+
+
+def test_drive_query_paging_create_and_share(world):
+    drive = service(world, "drive", "v3", "drive/v3/")
+    ids, token = [], None
+    for _ in range(50):
+        resp = drive.files().list(q="trashed = false", pageSize=5, pageToken=token, fields="nextPageToken, files(id, name)").execute()
+        ids += [f["id"] for f in resp["files"]]
+        token = resp.get("nextPageToken")
+        if not token:
+            break
+    assert len(ids) > 5 and len(ids) == len(set(ids))
+    folder = drive.files().create(body={"name": "Board pack", "mimeType": "application/vnd.google-apps.folder"}).execute()
+    found = drive.files().list(q="name = 'Board pack' and mimeType = 'application/vnd.google-apps.folder'").execute()
+    assert [f["id"] for f in found["files"]] == [folder["id"]]
+    perm = drive.permissions().create(fileId=folder["id"], body={"type": "user", "role": "reader", "emailAddress": "priya@nexusai.com"}).execute()
+    perms = drive.permissions().list(fileId=folder["id"]).execute()["permissions"]
+    assert perm["id"] in [p["id"] for p in perms]
+
+
+def test_docs_get_and_batch_update(world):
+    drive = service(world, "drive", "v3", "drive/v3/")
+    docs = service(world, "docs", "v1", "")
+    doc_files = drive.files().list(q="mimeType = 'application/vnd.google-apps.document' and 'me' in owners", pageSize=1).execute()["files"]
+    doc_id = doc_files[0]["id"]
+    doc = docs.documents().get(documentId=doc_id).execute()
+    assert doc["documentId"] == doc_id
+    docs.documents().batchUpdate(
+        documentId=doc_id,
+        body={"requests": [{"insertText": {"location": {"index": 1}, "text": "Agenda: "}}]},
+    ).execute()
+    after = docs.documents().get(documentId=doc_id).execute()
+    first = after["body"]["content"][1]["paragraph"]["elements"][0]["textRun"]["content"]
+    assert first.startswith("Agenda: ")
