@@ -315,3 +315,67 @@ proptest::proptest! {
         }
     }
 }
+
+/// A list without `q` reads ids and labels only; it must page exactly as the full search path
+/// does (forced here with a `q` that excludes nothing), under every label filter and scope.
+#[test]
+fn list_without_q_equals_the_search_path() {
+    let mut w = crate::support::world();
+    // Put some mail in spam and trash so the scopes differ.
+    let first = ok(
+        &mut w,
+        Method::Get,
+        "/gmail/v1/users/me/messages?maxResults=4",
+        None,
+    );
+    let ids: Vec<String> = first["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| m["id"].as_str().expect("id").to_string())
+        .collect();
+    ok(
+        &mut w,
+        Method::Post,
+        &format!("/gmail/v1/users/me/messages/{}/trash", ids[0]),
+        None,
+    );
+    ok(
+        &mut w,
+        Method::Post,
+        &format!("/gmail/v1/users/me/messages/{}/modify", ids[1]),
+        Some(json!({"addLabelIds": ["SPAM"]})),
+    );
+    let pages = |w: &mut World, query: &str| -> Vec<serde_json::Value> {
+        let mut out = Vec::new();
+        let mut token = String::new();
+        loop {
+            let path = format!("/gmail/v1/users/me/messages?maxResults=7{query}{token}");
+            let page = ok(w, Method::Get, &path, None);
+            let next = page["nextPageToken"].as_str().map(str::to_string);
+            out.push(page);
+            match next {
+                Some(t) => token = format!("&pageToken={t}"),
+                None => return out,
+            }
+        }
+    };
+    for filter in [
+        "",
+        "&labelIds=INBOX",
+        "&labelIds=UNREAD&labelIds=INBOX",
+        "&labelIds=SPAM",
+        "&labelIds=TRASH",
+        "&includeSpamTrash=true",
+    ] {
+        let fast = pages(&mut w, filter);
+        let slow = pages(&mut w, &format!("{filter}&q=-zzqqxnotinanymail"));
+        assert_eq!(fast, slow, "filter {filter:?}");
+        assert!(
+            fast[0]["resultSizeEstimate"]
+                .as_u64()
+                .is_some_and(|n| n > 0),
+            "{filter}"
+        );
+    }
+}
