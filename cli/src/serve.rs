@@ -49,6 +49,13 @@ pub struct ServeArgs {
     /// At most this many worlds at once.
     #[arg(long, default_value_t = 10_000)]
     max_worlds: usize,
+    /// Serve the native tools over MCP on stdin/stdout instead of HTTP (the `default` world).
+    /// Over HTTP they are always at /mcp (streamable HTTP).
+    #[arg(long)]
+    mcp: bool,
+    /// With --mcp: the acting user (id or email). Default: the world's primary user.
+    #[arg(long, short = 'u', requires = "mcp")]
+    user: Option<String>,
 }
 
 pub fn run(args: ServeArgs) -> Result<i32> {
@@ -87,25 +94,17 @@ pub fn run(args: ServeArgs) -> Result<i32> {
         .enable_all()
         .build()
         .context("starting the tokio runtime")?;
-    runtime.block_on(async {
-        let listeners = env0_serve::bind(&addrs).await?;
-        for (i, l) in listeners.iter().enumerate() {
-            let addr = l.local_addr()?;
-            let what = match args.layout {
-                Layout::Single => "every service",
-                Layout::Env0 => ENV0_LAYOUT[i].0,
-            };
-            eprintln!("env0 serve: http://{addr} ({what})");
-        }
-        eprintln!(
-            "env0 serve: health at /health; worlds by X-Env0-World header or /worlds/NAME/ prefix"
-        );
-        if generated {
-            eprintln!("env0 serve: admin token (X-Env0-Admin-Token): {admin_token}");
-        }
-        server.serve(listeners, shutdown_signal()).await?;
-        anyhow::Ok(())
-    })?;
+    if args.mcp {
+        eprintln!("env0 serve: MCP on stdin/stdout (the default world); close stdin to stop");
+        runtime.block_on(server.serve_mcp_stdio(args.user.clone()))?;
+    } else {
+        runtime.block_on(serve_http(
+            &server,
+            &addrs,
+            args.layout,
+            generated.then_some(&admin_token),
+        ))?;
+    }
     if let Some(path) = &args.world {
         let slot = server.worlds().get(env0_serve::DEFAULT_WORLD)?;
         let mut world: std::sync::MutexGuard<'_, World> = slot.world();
@@ -116,6 +115,31 @@ pub fn run(args: ServeArgs) -> Result<i32> {
     }
     eprintln!("env0 serve: stopped");
     Ok(0)
+}
+
+async fn serve_http(
+    server: &Server,
+    addrs: &[SocketAddr],
+    layout: Layout,
+    generated_token: Option<&String>,
+) -> Result<()> {
+    let listeners = env0_serve::bind(addrs).await?;
+    for (i, l) in listeners.iter().enumerate() {
+        let addr = l.local_addr()?;
+        let what = match layout {
+            Layout::Single => "every service",
+            Layout::Env0 => ENV0_LAYOUT[i].0,
+        };
+        eprintln!("env0 serve: http://{addr} ({what})");
+    }
+    eprintln!(
+        "env0 serve: health at /health, MCP at /mcp; worlds by X-Env0-World header or /worlds/NAME/ prefix"
+    );
+    if let Some(token) = generated_token {
+        eprintln!("env0 serve: admin token (X-Env0-Admin-Token): {token}");
+    }
+    server.serve(listeners, shutdown_signal()).await?;
+    Ok(())
 }
 
 /// Ctrl-C, or SIGTERM on Unix.

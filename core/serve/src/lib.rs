@@ -16,6 +16,7 @@
 
 pub mod admin;
 mod http;
+pub mod mcp;
 mod worlds;
 
 use std::future::Future;
@@ -25,6 +26,8 @@ use std::time::Duration;
 
 use axum::Router;
 use env0_world::Snapshot;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
 
@@ -110,9 +113,17 @@ impl Server {
         &self.shared.worlds
     }
 
-    /// The HTTP application: health, admin API, every service.
+    /// The HTTP application: health, admin API, MCP (`/mcp`), every service.
     pub fn router(&self) -> Router {
+        let shared = Arc::clone(&self.shared);
+        let mcp: StreamableHttpService<mcp::McpTools, LocalSessionManager> =
+            StreamableHttpService::new(
+                move || Ok(mcp::McpTools::new(Arc::clone(&shared), None)),
+                Arc::default(),
+                StreamableHttpServerConfig::default(),
+            );
         Router::new()
+            .nest_service("/mcp", mcp)
             .fallback(http::handle)
             .with_state(Arc::clone(&self.shared))
             .layer(TimeoutLayer::with_status_code(
@@ -160,6 +171,27 @@ impl Server {
                 }
             }
         }
+        Ok(())
+    }
+}
+
+impl Server {
+    /// Serves the native tools over MCP on stdin/stdout, acting on the `default` world as `user`
+    /// (default: the world's primary user), until the client closes the stream.
+    pub async fn serve_mcp_stdio(&self, user: Option<String>) -> Result<()> {
+        use rmcp::ServiceExt;
+        let tools = mcp::McpTools::new(Arc::clone(&self.shared), user);
+        let running = tools
+            .serve(rmcp::transport::stdio())
+            .await
+            .map_err(|e| ServeError::Io {
+                what: "starting MCP on stdio".into(),
+                source: std::io::Error::other(e.to_string()),
+            })?;
+        running.waiting().await.map_err(|e| ServeError::Io {
+            what: "serving MCP on stdio".into(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
         Ok(())
     }
 }
