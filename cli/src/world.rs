@@ -1,7 +1,7 @@
 //! `env0 world …`: seed worlds into files, call the REST router, inspect and diff state.
 //!
 //! A world file is a snapshot: a SQLite database image written atomically. Commands that take
-//! `--world FILE` load it; `call` writes it back after a successful mutating request. Without
+//! `--world FILE` load it; `call` writes it back after every request (each is in the action log). Without
 //! `--world`, commands run on a freshly seeded default world held in memory.
 
 use std::io::Read;
@@ -75,7 +75,7 @@ enum WorldCommand {
         /// access tokens from the identity service.
         #[arg(long, short = 't')]
         token: Option<String>,
-        /// Do not write a mutated world back to --world.
+        /// Do not write the world back to --world (by default every request is: it is logged).
         #[arg(long)]
         dry_run: bool,
     },
@@ -315,8 +315,10 @@ fn call(args: CallArgs) -> Result<i32> {
         Value::String(text) if response.content_type != "application/json" => emit(text),
         other => print_json(other),
     }
+    // Every request is written back, whatever its method and status: each one is in the action
+    // log, and a refused request may still change state (an identity-service audit event).
     if let Some(path) = &source.world {
-        if method.mutates() && response.is_success() && !dry_run {
+        if !dry_run {
             world
                 .save_to_file(path)
                 .with_context(|| format!("saving {}", path.display()))?;

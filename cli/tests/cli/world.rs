@@ -123,3 +123,69 @@ fn bad_arguments_get_clear_errors() {
     let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(body["error"]["code"], 404);
 }
+
+/// Every request `world call -w` serves lands in the file's action log: reads and refused
+/// requests too; `--dry-run` leaves the file as it was.
+#[test]
+fn world_call_logs_every_request_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("w.env0");
+    stdout_json(&env0(&[
+        "world",
+        "seed",
+        "--scale",
+        "empty",
+        "--out",
+        path_arg(&world),
+    ]));
+    let w = path_arg(&world);
+    assert!(
+        env0(&["world", "call", "GET", "/gmail/v1/users/me/labels", "-w", w])
+            .status
+            .success()
+    );
+    let refused = env0(&[
+        "world",
+        "call",
+        "GET",
+        "/gmail/v1/users/me/messages/nope",
+        "-w",
+        w,
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    let before = std::fs::read(&world).unwrap();
+    let dry = env0(&[
+        "world",
+        "call",
+        "GET",
+        "/gmail/v1/users/me/profile",
+        "-w",
+        w,
+        "--dry-run",
+    ]);
+    assert!(dry.status.success());
+    assert_eq!(
+        std::fs::read(&world).unwrap(),
+        before,
+        "--dry-run writes nothing"
+    );
+    let log = stdout_json(&env0(&["world", "log", "-w", w]));
+    let entries: Vec<(String, u64)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap().to_string(),
+                e["status"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("/gmail/v1/users/me/labels".to_string(), 200),
+            ("/gmail/v1/users/me/messages/nope".to_string(), 404),
+        ]
+    );
+}
