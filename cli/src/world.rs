@@ -1,8 +1,8 @@
 //! `env0 world …`: seed worlds into files, call the REST router, inspect and diff state.
 //!
 //! A world file is a snapshot: a SQLite database image written atomically. Commands that take
-//! `--world FILE` load it; `call` writes it back after every request (each is in the action log). Without
-//! `--world`, commands run on a freshly seeded default world held in memory.
+//! `--world FILE` load it; `call` writes it back after every request (each is in the action
+//! log). Without `--world`, commands run on a freshly seeded default world held in memory.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
