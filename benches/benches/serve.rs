@@ -86,6 +86,17 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
+/// One Markdown table row: name, requests, req/s, p50 and p99 in ms.
+fn row(name: &str, run: &Run) {
+    println!(
+        "| {name} | {} | {:.0} | {:.2} | {:.2} |",
+        run.requests,
+        run.requests as f64 / run.elapsed.as_secs_f64(),
+        ms(percentile(&run.latencies, 0.50)),
+        ms(percentile(&run.latencies, 0.99)),
+    );
+}
+
 fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` passes nothing: run briefly then.
     let benching = std::env::args().any(|a| a == "--bench");
@@ -153,14 +164,7 @@ fn main() {
     for (name, path) in endpoints {
         let full = format!("{url}{path}");
         load(secs.min(1.0), &|a, _, _| get(a, &full)); // warm-up
-        let run = load(secs, &|a, _, _| get(a, &full));
-        println!(
-            "| {name} | {} | {:.0} | {:.2} | {:.2} |",
-            run.requests,
-            run.requests as f64 / run.elapsed.as_secs_f64(),
-            ms(percentile(&run.latencies, 0.50)),
-            ms(percentile(&run.latencies, 0.99)),
-        );
+        row(name, &load(secs, &|a, _, _| get(a, &full)));
     }
 
     // World creation: POST /_admin/worlds with a unique name each time.
@@ -183,13 +187,6 @@ fn main() {
         let _ = del.body_mut().read_to_vec();
         status
     };
-    let run = load(secs, &create);
-    println!(
-        "| world create + delete (large world) | {} | {:.0} | {:.2} | {:.2} |",
-        run.requests,
-        run.requests as f64 / run.elapsed.as_secs_f64(),
-        ms(percentile(&run.latencies, 0.50)),
-        ms(percentile(&run.latencies, 0.99)),
-    );
+    row("world create + delete (large world)", &load(secs, &create));
     running.stop().expect("stop");
 }

@@ -145,3 +145,58 @@ def test_docs_get_and_batch_update(world):
     after = docs.documents().get(documentId=doc_id).execute()
     first = after["body"]["content"][1]["paragraph"]["elements"][0]["textRun"]["content"]
     assert first.startswith("Agenda: ")
+
+
+def test_gmail_get_raw_round_trips_the_message(world):
+    g = gmail(world)
+    raw = base64.urlsafe_b64encode(b"To: priya@nexusai.com\r\nSubject: raw check\r\n\r\nhello raw").decode()
+    sent = g.users().messages().send(userId="me", body={"raw": raw}).execute()
+    got = g.users().messages().get(userId="me", id=sent["id"], format="raw").execute()
+    decoded = base64.urlsafe_b64decode(got["raw"] + "=" * (-len(got["raw"]) % 4))
+    parsed = email.message_from_bytes(decoded, policy=email.policy.default)
+    assert parsed["Subject"] == "raw check"
+    assert "hello raw" in parsed.get_content()
+
+
+def test_calendar_recurring_event_and_its_instances(world):
+    cal = service(world, "calendar", "v3", "calendar/v3/")
+    series = cal.events().insert(
+        calendarId="primary",
+        body={
+            "summary": "Standup",
+            "start": {"dateTime": "2026-03-17T09:00:00", "timeZone": "America/Los_Angeles"},
+            "end": {"dateTime": "2026-03-17T09:15:00", "timeZone": "America/Los_Angeles"},
+            "recurrence": ["RRULE:FREQ=DAILY;COUNT=5"],
+        },
+    ).execute()
+    instances = cal.events().instances(calendarId="primary", eventId=series["id"]).execute()["items"]
+    assert len(instances) == 5
+    assert all(i["recurringEventId"] == series["id"] for i in instances)
+    expanded = cal.events().list(
+        calendarId="primary",
+        singleEvents=True,
+        orderBy="startTime",
+        timeMin="2026-03-17T00:00:00Z",
+        timeMax="2026-03-22T00:00:00Z",
+        q="Standup",
+    ).execute()["items"]
+    assert len([e for e in expanded if e.get("recurringEventId") == series["id"]]) == 5
+
+
+def test_drive_export_a_doc_as_text(world):
+    drive = service(world, "drive", "v3", "drive/v3/")
+    docs = service(world, "docs", "v1", "")
+    doc_id = drive.files().list(
+        q="mimeType = 'application/vnd.google-apps.document' and 'me' in owners", pageSize=1
+    ).execute()["files"][0]["id"]
+    doc = docs.documents().get(documentId=doc_id).execute()
+    runs = [
+        el["textRun"]["content"].strip()
+        for block in doc["body"]["content"]
+        for el in block.get("paragraph", {}).get("elements", [])
+        if el.get("textRun", {}).get("content", "").strip()
+    ]
+    text = drive.files().export(fileId=doc_id, mimeType="text/plain").execute()
+    assert isinstance(text, bytes)
+    # The export holds the text the Docs API shows.
+    assert runs and all(r in text.decode() for r in runs[:3])

@@ -10,6 +10,30 @@ use super::{labels, max_results, page_offset, page_token, user};
 use crate::rest::body::{opt_str, str_list};
 use crate::rest::{ApiError, Ctx, Reply};
 
+/// The `labelIds` a list asks for, and whether spam and trash are in its scope (asked for by
+/// `includeSpamTrash`, by a label, or by the query: `q_spam`, `q_trash`).
+struct Scope {
+    label_ids: Vec<String>,
+    allow_spam: bool,
+    allow_trash: bool,
+}
+
+fn scope(ctx: &Ctx<'_>, u: &str, q_spam: bool, q_trash: bool) -> Result<Scope, ApiError> {
+    let label_ids: Vec<String> = ctx
+        .query
+        .get_all("labelIds")
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    labels::check_ids(ctx.db, u, &label_ids)?;
+    let include_all = ctx.query.bool("includeSpamTrash", false)?;
+    Ok(Scope {
+        allow_spam: include_all || q_spam || label_ids.iter().any(|l| l == "SPAM"),
+        allow_trash: include_all || q_trash || label_ids.iter().any(|l| l == "TRASH"),
+        label_ids,
+    })
+}
+
 /// The messages of the acting user that match the list parameters (`q`, `labelIds`,
 /// `includeSpamTrash`), newest first.
 pub fn matching(ctx: &Ctx<'_>, u: &str) -> Result<Vec<Message>, ApiError> {
@@ -21,17 +45,12 @@ pub fn matching(ctx: &Ctx<'_>, u: &str) -> Result<Vec<Message>, ApiError> {
             format!("Invalid value for parameter 'q': {e}"),
         )
     })?;
-    let label_ids: Vec<String> = ctx
-        .query
-        .get_all("labelIds")
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    labels::check_ids(ctx.db, u, &label_ids)?;
-    let include_all = ctx.query.bool("includeSpamTrash", false)?;
     let (q_spam, q_trash) = search::scope(&expr);
-    let allow_spam = include_all || q_spam || label_ids.iter().any(|l| l == "SPAM");
-    let allow_trash = include_all || q_trash || label_ids.iter().any(|l| l == "TRASH");
+    let Scope {
+        label_ids,
+        allow_spam,
+        allow_trash,
+    } = scope(ctx, u, q_spam, q_trash)?;
     let search_ctx = search_context(ctx.db, ctx.user, ctx.now)?;
     let trivial = expr == search::Expr::And(Vec::new());
     Ok(store::user_messages(ctx.db, u)?
@@ -66,16 +85,11 @@ fn matching_ids(ctx: &Ctx<'_>, u: &str) -> Result<Vec<(String, String)>, ApiErro
             .map(|m| (m.id, m.thread_id))
             .collect());
     }
-    let label_ids: Vec<String> = ctx
-        .query
-        .get_all("labelIds")
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    labels::check_ids(ctx.db, u, &label_ids)?;
-    let include_all = ctx.query.bool("includeSpamTrash", false)?;
-    let allow_spam = include_all || label_ids.iter().any(|l| l == "SPAM");
-    let allow_trash = include_all || label_ids.iter().any(|l| l == "TRASH");
+    let Scope {
+        label_ids,
+        allow_spam,
+        allow_trash,
+    } = scope(ctx, u, false, false)?;
     let mut out = Vec::new();
     for row in store::user_message_labels(ctx.db, u)? {
         let (id, thread_id, labels) = row;
