@@ -20,7 +20,7 @@ echo "== cargo test"
 # Benches are compiled by clippy above and proven by tasks verify below; not run here in debug.
 cargo test --workspace --locked --no-fail-fast
 
-echo "== env0 serve through slack_sdk and google-api-python-client (pytest, loopback)"
+echo "== env0 serve through slack_sdk, google-api-python-client and the mcp client (pytest, loopback)"
 bash core/serve/scripts/client-tests.sh
 
 echo "== env0-ffi through its generated Python bindings (pytest)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# env0 serve against client libraries nobody here wrote: slack_sdk and google-api-python-client
+# env0 serve against client libraries nobody here wrote: slack_sdk, google-api-python-client and mcp
 # (pinned, sha256-checked, from PyPI into a venv under ~/.cache/env0), through pytest, on loopback.
 # Called by scripts/test.sh; runnable alone.
 set -euo pipefail
