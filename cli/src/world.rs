@@ -307,6 +307,7 @@ fn call(args: CallArgs) -> Result<i32> {
         user,
         body: read_body(body)?,
         token,
+        content_type: None,
     };
     let response = world.handle(&request);
     eprintln!("HTTP {}", response.status);

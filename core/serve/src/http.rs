@@ -141,6 +141,7 @@ pub(crate) async fn handle(
         user: header_str(&parts.headers, USER_HEADER).map(str::to_string),
         body: text,
         token: bearer(&parts.headers),
+        content_type: header_str(&parts.headers, header::CONTENT_TYPE.as_str()).map(str::to_string),
     };
     // SQLite work is blocking: keep it off the async workers.
     let answer = tokio::task::spawn_blocking(move || slot.world().handle(&request)).await;

@@ -82,6 +82,11 @@ pub struct Request {
     /// Bearer token from an `Authorization` header, when the caller has one.
     #[serde(default)]
     pub token: Option<String>,
+    /// The body's media type from a `Content-Type` header, when the caller sent one. Services
+    /// that accept several body forms (Slack: JSON or form-encoded) go by it; without it they
+    /// look at the body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
 }
 
 impl Request {
@@ -92,6 +97,7 @@ impl Request {
             user: None,
             body: None,
             token: None,
+            content_type: None,
         }
     }
 
@@ -110,6 +116,11 @@ impl Request {
 
     pub fn with_raw_body(mut self, body: impl Into<String>) -> Request {
         self.body = Some(body.into());
+        self
+    }
+
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Request {
+        self.content_type = Some(content_type.into());
         self
     }
 

@@ -78,6 +78,8 @@ pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
     pub query: &'a Query,
     pub token: Option<&'a str>,
+    /// The request's `Content-Type` (media type only, lower case), when it had one.
+    pub content_type: Option<&'a str>,
     params: Vec<(&'static str, String)>,
     body: Option<&'a str>,
 }
@@ -377,6 +379,14 @@ fn serve(
     };
     let user_id = Some(user.id.clone());
     let query = Query::parse(raw_query);
+    // `application/json; charset=UTF-8` → `application/json`.
+    let media_type = req.content_type.as_deref().map(|c| {
+        c.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    });
     let tx = conn
         .transaction()
         .map_err(|e| (ApiError::from(e), user_id.clone()))?;
@@ -387,6 +397,7 @@ fn serve(
             now,
             query: &query,
             token: req.token.as_deref(),
+            content_type: media_type.as_deref(),
             params,
             body: req.body.as_deref(),
         };

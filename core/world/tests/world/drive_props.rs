@@ -275,6 +275,7 @@ fn request(ids: Vec<String>) -> impl Strategy<Value = Request> {
                 user: Some(user.to_string()),
                 body,
                 token: None,
+                content_type: None,
             }
         })
 }

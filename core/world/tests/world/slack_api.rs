@@ -44,6 +44,42 @@ fn envelope_unknown_channel_and_bad_token() {
     assert_eq!(resp.body["message"]["text"], "form body");
 }
 
+/// The Content-Type decides how a Slack body is read, as Slack does; only without one is the
+/// body's shape looked at.
+#[test]
+fn content_type_decides_json_or_form() {
+    let mut w = crate::support::world();
+    let general = channel_id(&w, "general");
+    let post = |w: &mut env0_world::World, body: String, ct: Option<&str>| {
+        let mut req = Request::new(Method::Post, "/api/chat.postMessage").with_raw_body(body);
+        if let Some(ct) = ct {
+            req = req.with_content_type(ct);
+        }
+        w.handle(&req).body
+    };
+    let json_body = json!({"channel": general, "text": "as json"}).to_string();
+    let form_body = format!("channel={general}&text=as+form");
+    for ct in [
+        None,
+        Some("application/json"),
+        Some("Application/JSON; charset=utf-8"),
+    ] {
+        let resp = post(&mut w, json_body.clone(), ct);
+        assert_eq!(resp["message"]["text"], "as json", "{ct:?}: {resp}");
+    }
+    for ct in [None, Some("application/x-www-form-urlencoded")] {
+        let resp = post(&mut w, form_body.clone(), ct);
+        assert_eq!(resp["message"]["text"], "as form", "{ct:?}: {resp}");
+    }
+    // A form body declared as JSON is invalid JSON; a JSON body declared as a form has no
+    // `channel` field.
+    let resp = post(&mut w, form_body, Some("application/json"));
+    assert_eq!(resp["error"], "invalid_json", "{resp}");
+    let resp = post(&mut w, json_body, Some("application/x-www-form-urlencoded"));
+    assert_eq!(resp["ok"], false, "{resp}");
+    assert_ne!(resp["error"], "invalid_json", "{resp}");
+}
+
 #[test]
 fn auth_test_and_token_types() {
     let mut w = crate::support::world();

@@ -41,7 +41,13 @@ impl Args {
         };
         if let Some(body) = ctx.raw_body() {
             let body = body.trim_start();
-            if body.starts_with('{') {
+            // As Slack: the Content-Type decides; without one, a body that looks like JSON is.
+            let json = match ctx.content_type {
+                Some("application/json") => true,
+                Some("application/x-www-form-urlencoded") | Some("multipart/form-data") => false,
+                _ => body.starts_with('{'),
+            };
+            if json {
                 let value: Value =
                     serde_json::from_str(body).map_err(|_| ApiError::slack("invalid_json"))?;
                 if let Value::Object(map) = value {

@@ -265,6 +265,7 @@ pub fn request(ids: Vec<String>) -> impl Strategy<Value = Request> {
                     user: user.map(str::to_string),
                     body,
                     token: None,
+                    content_type: None,
                 }
             },
         )
