@@ -200,3 +200,13 @@ def test_drive_export_a_doc_as_text(world):
     assert isinstance(text, bytes)
     # The export holds the text the Docs API shows.
     assert runs and all(r in text.decode() for r in runs[:3])
+
+
+def test_fields_partial_responses_on_gmail_and_calendar(world):
+    listed = gmail(world).users().messages().list(userId="me", maxResults=2, fields="messages(id)").execute()
+    assert list(listed) == ["messages"]
+    assert all(list(m) == ["id"] for m in listed["messages"])
+    cal = service(world, "calendar", "v3", "calendar/v3/")
+    events = cal.events().list(calendarId="primary", maxResults=3, fields="items(id)").execute()
+    assert list(events) == ["items"]
+    assert all(list(e) == ["id"] for e in events["items"])

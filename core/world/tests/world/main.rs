@@ -19,6 +19,7 @@ mod drive_api;
 mod drive_needles;
 mod drive_props;
 mod drive_state;
+mod fields;
 mod gmail_api;
 mod gmail_conformance;
 mod gmail_needles;
