@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use env0_serve::{Options, Server, ENV0_LAYOUT};
-use env0_world::{seeded_world, Scale, Snapshot, World, WorldOptions};
+use env0_world::{seeded_world, Scale, Snapshot, WorldOptions};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Layout {
@@ -107,8 +107,7 @@ pub fn run(args: ServeArgs) -> Result<i32> {
     }
     if let Some(path) = &args.world {
         let slot = server.worlds().get(env0_serve::DEFAULT_WORLD)?;
-        let mut world: std::sync::MutexGuard<'_, World> = slot.world();
-        world
+        slot.world()
             .save_to_file(path)
             .with_context(|| format!("saving the default world to {}", path.display()))?;
         eprintln!("env0 serve: saved the default world to {}", path.display());

@@ -51,7 +51,6 @@ pub(crate) async fn handle(
     shared: Arc<Shared>,
     method: &Method,
     path: &str,
-    _query: Option<&str>,
     headers: &HeaderMap,
     world: &str,
     body: Bytes,
@@ -187,16 +186,12 @@ impl Op {
         let mut world = slot.world();
         match self {
             Op::Reset => {
-                let initial = slot.initial().clone();
-                world.restore(&initial).map_err(internal)?;
+                world.restore(slot.initial()).map_err(internal)?;
                 Ok(json!({"status": "ok"}))
             }
             Op::State => to_value(&world.state_dump().map_err(internal)?),
             Op::StateHash => Ok(json!({"hash": world.state_hash().map_err(internal)?})),
-            Op::Diff => {
-                let initial = slot.initial().clone();
-                to_value(&world.diff_since(&initial).map_err(internal)?)
-            }
+            Op::Diff => to_value(&world.diff_since(slot.initial()).map_err(internal)?),
             Op::ActionLog => {
                 let entries = world.action_log().map_err(internal)?;
                 Ok(json!({"count": entries.len(), "entries": to_value(&entries)?}))

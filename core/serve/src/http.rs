@@ -106,20 +106,10 @@ pub(crate) async fn handle(
         .or_else(|| header_str(&parts.headers, WORLD_HEADER))
         .unwrap_or(DEFAULT_WORLD)
         .to_string();
-    let query = parts.uri.query().map(str::to_string);
     if rest == "/_admin" || rest.starts_with("/_admin/") {
-        let rest = rest.to_string();
-        return admin::handle(
-            shared,
-            &parts.method,
-            &rest,
-            query.as_deref(),
-            &parts.headers,
-            &world,
-            body,
-        )
-        .await;
+        return admin::handle(shared, &parts.method, rest, &parts.headers, &world, body).await;
     }
+    let query = parts.uri.query();
     let method = match parts.method.as_str().parse::<Method>() {
         Ok(m) => m,
         Err(e) => return google_error(405, "methodNotAllowed", &e),
@@ -134,7 +124,7 @@ pub(crate) async fn handle(
     };
     let request = Request {
         method,
-        path: match &query {
+        path: match query {
             Some(q) => format!("{rest}?{q}"),
             None => rest.to_string(),
         },

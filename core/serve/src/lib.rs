@@ -44,6 +44,9 @@ pub enum ServeError {
         what: String,
         source: std::io::Error,
     },
+    /// A failure that is not an I/O error (a task that panicked, MCP that would not start).
+    #[error("{0}")]
+    Failed(String),
 }
 
 pub type Result<T> = std::result::Result<T, ServeError>;
@@ -163,12 +166,7 @@ impl Server {
         for task in tasks {
             match task.await {
                 Ok(result) => result?,
-                Err(e) => {
-                    return Err(ServeError::Io {
-                        what: "a listener's task".into(),
-                        source: std::io::Error::other(e.to_string()),
-                    })
-                }
+                Err(e) => return Err(ServeError::Failed(format!("a listener's task: {e}"))),
             }
         }
         Ok(())
@@ -184,14 +182,11 @@ impl Server {
         let running = tools
             .serve(rmcp::transport::stdio())
             .await
-            .map_err(|e| ServeError::Io {
-                what: "starting MCP on stdio".into(),
-                source: std::io::Error::other(e.to_string()),
-            })?;
-        running.waiting().await.map_err(|e| ServeError::Io {
-            what: "serving MCP on stdio".into(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+            .map_err(|e| ServeError::Failed(format!("starting MCP on stdio: {e}")))?;
+        running
+            .waiting()
+            .await
+            .map_err(|e| ServeError::Failed(format!("serving MCP on stdio: {e}")))?;
         Ok(())
     }
 }
@@ -237,10 +232,7 @@ impl Running {
         }
         match self.thread.take().map(|t| t.join()) {
             Some(Ok(result)) => result,
-            Some(Err(_)) => Err(ServeError::Io {
-                what: "the server thread".into(),
-                source: std::io::Error::other("panicked"),
-            }),
+            Some(Err(_)) => Err(ServeError::Failed("the server thread panicked".into())),
             None => Ok(()),
         }
     }
@@ -252,8 +244,11 @@ impl Drop for Running {
     }
 }
 
-/// Starts `server` on a new thread with its own tokio runtime, listening on `addrs`.
+/// Starts `server` on a new thread with its own tokio runtime, listening on `addrs` (at least one).
 pub fn start(server: Server, addrs: &[SocketAddr]) -> Result<Running> {
+    if addrs.is_empty() {
+        return Err(ServeError::Failed("no address to listen on".into()));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

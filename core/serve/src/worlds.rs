@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 /// named snapshots are the world's own ([`World::save_snapshot`]).
 pub struct Slot {
     world: Mutex<World>,
-    initial: Mutex<Snapshot>,
+    initial: Snapshot,
 }
 
 /// A lock that a panicking holder poisoned is still usable: the world's own transactions roll
@@ -26,8 +26,9 @@ impl Slot {
     pub fn world(&self) -> MutexGuard<'_, World> {
         lock(&self.world)
     }
-    pub fn initial(&self) -> MutexGuard<'_, Snapshot> {
-        lock(&self.initial)
+    /// The image the world was created from.
+    pub fn initial(&self) -> &Snapshot {
+        &self.initial
     }
 }
 
@@ -81,7 +82,7 @@ impl Worlds {
             max: max.max(1),
             slots: RwLock::new(HashMap::new()),
         };
-        let slot = worlds.new_slot(&worlds.base.clone())?;
+        let slot = worlds.new_slot(&worlds.base)?;
         worlds
             .slots
             .write()
@@ -93,7 +94,7 @@ impl Worlds {
     fn new_slot(&self, from: &Snapshot) -> Result<Slot, env0_world::Error> {
         Ok(Slot {
             world: Mutex::new(World::from_snapshot(from)?),
-            initial: Mutex::new(from.clone()),
+            initial: from.clone(),
         })
     }
 
@@ -157,14 +158,6 @@ impl Worlds {
             .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
-    }
-
-    pub fn len(&self) -> usize {
-        self.slots.read().unwrap_or_else(|p| p.into_inner()).len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

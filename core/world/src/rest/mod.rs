@@ -7,6 +7,7 @@
 
 pub mod body;
 mod error;
+pub(crate) mod fields;
 mod query;
 mod router;
 

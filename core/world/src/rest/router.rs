@@ -9,9 +9,9 @@ use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::fields::Mask;
 use super::{ApiError, Envelope, Method, Query, Request, Response};
 use crate::services;
-use crate::services::drive::fields::Mask;
 use crate::store::{action_log, clock, users, users::User};
 
 /// A handler: reads the request from the context, works on the database, returns a reply.

@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
-use super::fields::Mask;
 use super::model::Store;
+use crate::rest::fields::Mask;
 use crate::rest::{ApiError, Ctx};
 use crate::store::clock::{self, ids};
 use crate::store::users::User;

@@ -41,10 +41,11 @@ impl Args {
         };
         if let Some(body) = ctx.raw_body() {
             let body = body.trim_start();
-            // As Slack: the Content-Type decides; without one, a body that looks like JSON is.
+            // As Slack: the Content-Type decides; without one (or another one: multipart bodies
+            // are not read yet), a body that looks like JSON is.
             let json = match ctx.content_type {
                 Some("application/json") => true,
-                Some("application/x-www-form-urlencoded") | Some("multipart/form-data") => false,
+                Some("application/x-www-form-urlencoded") => false,
                 _ => body.starts_with('{'),
             };
             if json {
