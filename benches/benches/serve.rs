@@ -1,6 +1,6 @@
 //! Load bench of `env0 serve` on loopback: requests/s and latency percentiles at 4 keep-alive
 //! connections for the three list endpoints upstream env0 was measured on, on the large world,
-//! and world creation from a snapshot through the admin API.
+//! and world creation from a snapshot (and deletion) through the admin API.
 //!
 //! Not criterion (throughput under concurrency is the quantity here): a fixed-time run per
 //! endpoint after a warm-up. Client and server share the machine's cores, as a load generator on
@@ -67,6 +67,56 @@ fn load(secs: f64, one: &(dyn Fn(&ureq::Agent, usize, usize) -> u16 + Sync)) -> 
     });
     let elapsed = start.elapsed();
     let mut latencies: Vec<Duration> = per_thread.into_iter().flatten().collect();
+    latencies.sort();
+    Run {
+        requests: latencies.len(),
+        elapsed,
+        latencies,
+    }
+}
+
+/// Worlds created (or deleted) per round of the world rows.
+const BATCH: usize = 200;
+
+/// `one(agent, i)` for i in 0..BATCH, spread over CONNECTIONS threads; every answer must be 2xx.
+fn batch(one: &(dyn Fn(&ureq::Agent, usize) -> u16 + Sync)) -> Run {
+    let start = Instant::now();
+    let per_thread: Vec<Vec<Duration>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..CONNECTIONS)
+            .map(|t| {
+                s.spawn(move || {
+                    let a = agent();
+                    (t..BATCH)
+                        .step_by(CONNECTIONS)
+                        .map(|i| {
+                            let t0 = Instant::now();
+                            let status = one(&a, i);
+                            assert!((200..300).contains(&status), "status {status}");
+                            t0.elapsed()
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("batch thread"))
+            .collect()
+    });
+    let elapsed = start.elapsed();
+    let mut latencies: Vec<Duration> = per_thread.into_iter().flatten().collect();
+    latencies.sort();
+    Run {
+        requests: latencies.len(),
+        elapsed,
+        latencies,
+    }
+}
+
+/// Runs taken one after another, as one.
+fn merge(runs: Vec<Run>) -> Run {
+    let elapsed = runs.iter().map(|r| r.elapsed).sum();
+    let mut latencies: Vec<Duration> = runs.into_iter().flat_map(|r| r.latencies).collect();
     latencies.sort();
     Run {
         requests: latencies.len(),
@@ -167,26 +217,36 @@ fn main() {
         row(name, &load(secs, &|a, _, _| get(a, &full)));
     }
 
-    // World creation: POST /_admin/worlds with a unique name each time.
+    // World creation and deletion through the admin API, in rounds: CONNECTIONS threads create
+    // BATCH worlds between them (timed), then delete them (timed), so memory stays bounded
+    // (BATCH images at most) and each row times one operation.
     let worlds = format!("{url}/_admin/worlds");
-    let create = |a: &ureq::Agent, t: usize, i: usize| -> u16 {
-        let body = format!(r#"{{"name": "b{t}-{i}"}}"#);
-        let mut resp = a
-            .post(&worlds)
-            .header("X-Env0-Admin-Token", ADMIN)
-            .send(body.as_bytes())
-            .expect("POST");
-        let _ = resp.body_mut().read_to_vec();
-        let status = resp.status().as_u16();
-        // Keep memory flat: drop the world again (not timed separately; counts in the latency).
-        let mut del = a
-            .delete(format!("{worlds}/b{t}-{i}"))
-            .header("X-Env0-Admin-Token", ADMIN)
-            .call()
-            .expect("DELETE");
-        let _ = del.body_mut().read_to_vec();
-        status
-    };
-    row("world create + delete (large world)", &load(secs, &create));
+    let (mut create_runs, mut delete_runs) = (Vec::new(), Vec::new());
+    let until = Instant::now() + Duration::from_secs_f64(secs);
+    let mut round = 0;
+    while Instant::now() < until || round == 0 {
+        create_runs.push(batch(&|a, i| {
+            let body = format!(r#"{{"name": "b{round}-{i}"}}"#);
+            let mut resp = a
+                .post(&worlds)
+                .header("X-Env0-Admin-Token", ADMIN)
+                .send(body.as_bytes())
+                .expect("POST");
+            let _ = resp.body_mut().read_to_vec();
+            resp.status().as_u16()
+        }));
+        delete_runs.push(batch(&|a, i| {
+            let mut resp = a
+                .delete(format!("{worlds}/b{round}-{i}"))
+                .header("X-Env0-Admin-Token", ADMIN)
+                .call()
+                .expect("DELETE");
+            let _ = resp.body_mut().read_to_vec();
+            resp.status().as_u16()
+        }));
+        round += 1;
+    }
+    row("world create (large world)", &merge(create_runs));
+    row("world delete", &merge(delete_runs));
     running.stop().expect("stop");
 }

@@ -75,6 +75,11 @@ pub const MIGRATIONS: &[Migration] = &[
             crate::services::auth::schema::V1,
         ],
     },
+    Migration {
+        version: 3,
+        description: "covering index for Gmail mailbox listings",
+        sql: &[crate::services::gmail::schema::V3_LIST_INDEX],
+    },
 ];
 
 /// Tables that hold bookkeeping rather than workspace state: kept in snapshots, left out of the
@@ -234,6 +239,7 @@ mod tests {
     const FROZEN: &[(u32, &str)] = &[
         (1, include_str!("schema/v1.sql")),
         (2, include_str!("schema/v2.sql")),
+        (3, include_str!("schema/v3.sql")),
     ];
 
     fn frozen_database(sql: &str, version: u32) -> Connection {

@@ -14,7 +14,9 @@ const HEADER: &[u8; 16] = b"SQLite format 3\0";
 /// An immutable image of a world's database.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Snapshot {
-    bytes: Vec<u8>,
+    /// Shared: a snapshot is immutable, so cloning one (a server keeps the image each of its
+    /// worlds started from) costs a reference count, not a copy of the image.
+    bytes: std::sync::Arc<[u8]>,
 }
 
 impl std::fmt::Debug for Snapshot {
@@ -34,7 +36,9 @@ impl Snapshot {
             bytes[18] = 1;
             bytes[19] = 1;
         }
-        Ok(Snapshot { bytes })
+        Ok(Snapshot {
+            bytes: bytes.into(),
+        })
     }
 
     /// Checks and wraps a database image read from elsewhere (a file, the FFI).
@@ -57,7 +61,9 @@ impl Snapshot {
         }
         bytes[18] = 1;
         bytes[19] = 1;
-        let snap = Snapshot { bytes };
+        let snap = Snapshot {
+            bytes: bytes.into(),
+        };
         // Open it once to be sure SQLite accepts it and it is a world.
         let conn = snap.open()?;
         let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
@@ -97,7 +103,7 @@ impl Snapshot {
     /// Replaces the main database of an in-memory `conn` with this image.
     pub(crate) fn load_into(&self, conn: &mut Connection) -> Result<()> {
         conn.flush_prepared_statement_cache();
-        conn.deserialize_read_exact(MAIN_DB, self.bytes.as_slice(), self.bytes.len(), false)
+        conn.deserialize_read_exact(MAIN_DB, &self.bytes[..], self.bytes.len(), false)
             .map_err(|e| Error::InvalidSnapshot(format!("SQLite refused the image: {e}")))?;
         Ok(())
     }

@@ -316,8 +316,9 @@ proptest::proptest! {
     }
 }
 
-/// A list without `q` reads ids and labels only; it must page exactly as the full search path
-/// does (forced here with a `q` that excludes nothing), under every label filter and scope.
+/// A list without `q` is filtered, counted and paged by SQLite from the list index; it must page
+/// exactly as the full search path does (forced here with a `q` that excludes nothing), under
+/// every label filter and scope.
 #[test]
 fn list_without_q_equals_the_search_path() {
     let mut w = crate::support::world();
@@ -346,6 +347,19 @@ fn list_without_q_equals_the_search_path() {
         &format!("/gmail/v1/users/me/messages/{}/modify", ids[1]),
         Some(json!({"addLabelIds": ["SPAM"]})),
     );
+    // One message both in spam and in trash, and starred ones.
+    ok(
+        &mut w,
+        Method::Post,
+        &format!("/gmail/v1/users/me/messages/{}/modify", ids[2]),
+        Some(json!({"addLabelIds": ["SPAM", "TRASH", "STARRED"]})),
+    );
+    ok(
+        &mut w,
+        Method::Post,
+        &format!("/gmail/v1/users/me/messages/{}/modify", ids[3]),
+        Some(json!({"addLabelIds": ["STARRED"]})),
+    );
     let pages = |w: &mut World, query: &str| -> Vec<serde_json::Value> {
         let mut out = Vec::new();
         let mut token = String::new();
@@ -366,7 +380,10 @@ fn list_without_q_equals_the_search_path() {
         "&labelIds=UNREAD&labelIds=INBOX",
         "&labelIds=SPAM",
         "&labelIds=TRASH",
+        "&labelIds=SPAM&labelIds=TRASH",
         "&includeSpamTrash=true",
+        "&includeSpamTrash=true&labelIds=UNREAD",
+        "&labelIds=STARRED",
     ] {
         let fast = pages(&mut w, filter);
         let slow = pages(&mut w, &format!("{filter}&q=-zzqqxnotinanymail"));

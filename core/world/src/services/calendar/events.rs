@@ -30,17 +30,59 @@ pub fn visible_on(row: &EventRow, cal: &CalendarRow) -> bool {
 
 /// Every stored row (masters, exceptions, single events) that shows on `cal`.
 pub fn rows_on(ctx: &Ctx<'_>, cal: &CalendarRow) -> Result<Vec<EventRow>, ApiError> {
-    let mut rows = EventRow::select(ctx.db, "calendar_id = ?1", &[&cal.id])?;
+    rows_on_as(ctx, cal, false)
+}
+
+/// [`rows_on`], as full rows or as light ones ([`EventRow::select_light`]).
+fn rows_on_as(ctx: &Ctx<'_>, cal: &CalendarRow, light: bool) -> Result<Vec<EventRow>, ApiError> {
+    let select = |where_sql: &str, args: &[&dyn rusqlite::ToSql]| {
+        if light {
+            // Invitations are checked against the attendees, so those rows carry them.
+            let invited = where_sql.contains("attendees");
+            EventRow::select_light(ctx.db, where_sql, args, invited)
+        } else {
+            EventRow::select(ctx.db, where_sql, args)
+        }
+    };
+    let mut rows = select("calendar_id = ?1", &[&cal.id])?;
     if cal.is_primary {
         let pattern = format!("%\"email\":\"{}\"%", cal.id.to_ascii_lowercase());
-        let invited = EventRow::select(
-            ctx.db,
+        let invited = select(
             "calendar_id <> ?1 AND attendees LIKE ?2",
             &[&cal.id, &pattern],
         )?;
         rows.extend(invited.into_iter().filter(|r| visible_on(r, cal)));
     }
     Ok(rows)
+}
+
+/// The page's rows in full, for rows a light listing found: stored rows are read again by id,
+/// instances computed again from their series' full master.
+fn reload_full(
+    ctx: &Ctx<'_>,
+    page: Vec<EventRow>,
+    stored: &BTreeSet<String>,
+    tz: Tz,
+) -> Result<Vec<EventRow>, ApiError> {
+    let gone = |id: &str| ApiError::internal(format!("event {id} vanished while listing"));
+    let mut masters: BTreeMap<String, EventRow> = BTreeMap::new();
+    let mut out = Vec::with_capacity(page.len());
+    for light in page {
+        if stored.contains(&light.id) {
+            out.push(EventRow::load(ctx.db, &light.id)?.ok_or_else(|| gone(&light.id))?);
+            continue;
+        }
+        let (Some(master_id), Some(original)) = (&light.recurring_event_id, &light.original_start)
+        else {
+            return Err(gone(&light.id));
+        };
+        if !masters.contains_key(master_id) {
+            let master = EventRow::load(ctx.db, master_id)?.ok_or_else(|| gone(master_id))?;
+            masters.insert(master_id.clone(), master);
+        }
+        out.push(masters[master_id].instance(original, tz));
+    }
+    Ok(out)
 }
 
 /// The zone responses are rendered in: the `timeZone` parameter, else the calendar's.
@@ -172,6 +214,12 @@ fn expand<'a>(
     out
 }
 
+thread_local! {
+    /// Set by the tests to make this thread's listings read full rows, so that the light path
+    /// can be compared with it.
+    static FULL_ROWS_ALWAYS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// `events.list`.
 pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let (cal, role) = require(ctx, ctx.param("calendarId"), Role::FreeBusyReader)?;
@@ -242,7 +290,15 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let event_types: Vec<&str> = q.get_all("eventTypes");
     let tz = cal.tz();
 
-    let rows = rows_on(ctx, &cal)?;
+    // Without `q` (which reads titles, descriptions and guests) the listing runs on light rows
+    // and reads only its page in full: most of a row is what the page renders.
+    let light = text.is_none() && !FULL_ROWS_ALWAYS.with(std::cell::Cell::get);
+    let rows = rows_on_as(ctx, &cal, light)?;
+    let stored: BTreeSet<String> = if light {
+        rows.iter().map(|r| r.id.clone()).collect()
+    } else {
+        BTreeSet::new()
+    };
     let keep_row = |r: &EventRow| -> bool {
         since.as_deref().is_none_or(|t| r.updated.as_str() >= t)
             && updated_min
@@ -334,18 +390,17 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 
     let offset = page_offset(ctx)?;
     let total = items.len();
-    let page: Vec<Value> = items
-        .iter()
-        .skip(offset)
-        .take(max_results)
-        .map(|e| render(e, &view))
-        .collect();
     let updated = items
         .iter()
         .map(|e| e.updated.as_str())
         .max()
         .unwrap_or(cal.updated.as_str())
         .to_string();
+    let mut page_rows: Vec<EventRow> = items.into_iter().skip(offset).take(max_results).collect();
+    if light {
+        page_rows = reload_full(ctx, page_rows, &stored, tz)?;
+    }
+    let page: Vec<Value> = page_rows.iter().map(|e| render(e, &view)).collect();
     let default_reminders = super::calendars::default_reminders(ctx.db, &ctx.user.id, &cal.id)?;
     let mut out = json!({
         "kind": "calendar#events",
@@ -495,4 +550,122 @@ pub fn instances(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         out["nextPageToken"] = json!(page_token(offset + max_results));
     }
     Ok(Reply::ok(out))
+}
+
+#[cfg(test)]
+mod light_listing_tests {
+    use super::FULL_ROWS_ALWAYS;
+    use crate::{seeded_world, Method, Request, Scale, World, WorldOptions};
+    use serde_json::json;
+
+    fn call(
+        w: &mut World,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
+        let mut req = Request::new(method, path);
+        req.body = body.map(|b| b.to_string());
+        let resp = w.handle(&req);
+        assert!(resp.is_success(), "{path}: {} {}", resp.status, resp.body);
+        resp.body
+    }
+
+    /// Light listings (no `q`) read their page in full afterwards; every listing must answer
+    /// exactly what reading every row in full answers, over series, their instances, changed and
+    /// cancelled instances, invitations, windows, orderings, deletions and pages.
+    #[test]
+    fn light_listings_answer_as_full_ones() {
+        let mut w = seeded_world(&WorldOptions::default(), Scale::DEFAULT).unwrap();
+        let series = call(
+            &mut w,
+            Method::Post,
+            "/calendar/v3/calendars/primary/events",
+            Some(json!({
+                "summary": "Standup", "description": "daily",
+                "start": {"dateTime": "2026-03-02T09:00:00", "timeZone": "America/Los_Angeles"},
+                "end": {"dateTime": "2026-03-02T09:15:00", "timeZone": "America/Los_Angeles"},
+                "recurrence": ["RRULE:FREQ=DAILY;COUNT=10"],
+                "attendees": [{"email": "priya@nexusai.com"}],
+            })),
+        );
+        let id = series["id"].as_str().unwrap().to_string();
+        let inst = call(
+            &mut w,
+            Method::Get,
+            &format!("/calendar/v3/calendars/primary/events/{id}/instances"),
+            None,
+        );
+        let items = inst["items"].as_array().unwrap();
+        let (first, second) = (
+            items[1]["id"].as_str().unwrap(),
+            items[2]["id"].as_str().unwrap(),
+        );
+        call(
+            &mut w,
+            Method::Patch,
+            &format!("/calendar/v3/calendars/primary/events/{first}"),
+            Some(json!({"summary": "Standup (moved)", "location": "Room 4"})),
+        );
+        call(
+            &mut w,
+            Method::Delete,
+            &format!("/calendar/v3/calendars/primary/events/{second}"),
+            None,
+        );
+        let cals = call(
+            &mut w,
+            Method::Get,
+            "/calendar/v3/users/me/calendarList",
+            None,
+        );
+        let mut calendars: Vec<String> = cals["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect();
+        calendars.truncate(3);
+        calendars.push("primary".into());
+        let queries = [
+            "",
+            "?maxResults=7",
+            "?singleEvents=true&orderBy=startTime",
+            "?singleEvents=true&orderBy=startTime&timeMin=2026-03-01T00:00:00Z&timeMax=2026-03-20T00:00:00Z",
+            "?singleEvents=true&showDeleted=true&maxResults=40",
+            "?showDeleted=true&orderBy=updated",
+            "?timeMin=2026-03-03T00:00:00Z&timeMax=2026-03-05T00:00:00Z",
+            "?singleEvents=true&timeZone=Europe/Berlin&maxResults=25",
+        ];
+        let mut compared = 0;
+        for cal in &calendars {
+            let cal =
+                percent_encoding::utf8_percent_encode(cal, percent_encoding::NON_ALPHANUMERIC);
+            for q in queries {
+                let mut token = String::new();
+                loop {
+                    let sep = if q.is_empty() { "?" } else { "&" };
+                    let path = format!(
+                        "/calendar/v3/calendars/{cal}/events{q}{}",
+                        if token.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{sep}pageToken={token}")
+                        }
+                    );
+                    let light = call(&mut w, Method::Get, &path, None);
+                    FULL_ROWS_ALWAYS.with(|f| f.set(true));
+                    let full = call(&mut w, Method::Get, &path, None);
+                    FULL_ROWS_ALWAYS.with(|f| f.set(false));
+                    assert_eq!(light, full, "{path}");
+                    compared += light["items"].as_array().map_or(0, Vec::len);
+                    match light["nextPageToken"].as_str() {
+                        Some(t) => token = t.to_string(),
+                        None => break,
+                    }
+                }
+            }
+        }
+        assert!(compared > 500, "only {compared} events compared");
+    }
 }

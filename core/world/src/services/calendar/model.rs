@@ -97,6 +97,38 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
     })
 }
 
+/// What a listing filters, expands and orders by; the rest of a row is read only for the rows
+/// of the page it returns (see [`EventRow::select_light`]).
+const LIGHT_COLUMNS: &str = "id, calendar_id, ical_uid, status, start, \"end\", recurrence, \
+    recurring_event_id, original_start, event_type, extended_properties, updated, attendees";
+
+fn light_from_row(r: &Row<'_>, with_attendees: bool) -> rusqlite::Result<EventRow> {
+    let fallback = When::Date(chrono::NaiveDate::default());
+    let start = when_col(r, 4)?.unwrap_or_else(|| fallback.clone());
+    let end = when_col(r, 5)?.unwrap_or(fallback);
+    let mut e = EventRow::new(
+        r.get(0)?,
+        "",
+        (start, end),
+        (Value::Null, Value::Null),
+        r.get(11)?,
+    );
+    e.calendar_id = r.get(1)?;
+    e.ical_uid = r.get(2)?;
+    e.status = r.get(3)?;
+    e.recurrence = json_col(r, 6)?.and_then(|v| serde_json::from_value(v).ok());
+    e.recurring_event_id = r.get(7)?;
+    e.original_start = when_col(r, 8)?;
+    e.event_type = r.get(9)?;
+    e.extended_properties = json_col(r, 10)?;
+    if with_attendees {
+        e.attendees = json_col(r, 12)?
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default();
+    }
+    Ok(e)
+}
+
 fn opt_json(v: &Option<Value>) -> Option<String> {
     v.as_ref().map(Value::to_string)
 }
@@ -151,6 +183,23 @@ impl EventRow {
         ))?
         .query_row([id], from_row)
         .optional()
+    }
+
+    /// Like [`EventRow::select`], but reading only what a listing filters, expands and orders
+    /// by (ids, status, start and end, recurrence, event type, extended properties, `updated`;
+    /// attendees when `with_attendees`); every other field holds [`EventRow::new`]'s default.
+    /// A light row must never be rendered: the listing reloads its page's rows in full.
+    pub fn select_light(
+        db: &Connection,
+        where_sql: &str,
+        args: &[&dyn rusqlite::ToSql],
+        with_attendees: bool,
+    ) -> rusqlite::Result<Vec<EventRow>> {
+        let mut stmt = db.prepare_cached(&format!(
+            "SELECT {LIGHT_COLUMNS} FROM calendar_events WHERE {where_sql} ORDER BY start_at, id"
+        ))?;
+        let rows = stmt.query_map(args, |r| light_from_row(r, with_attendees))?;
+        rows.collect()
     }
 
     /// Rows matching `where_sql` (a condition over `calendar_events`), with parameters.

@@ -163,7 +163,15 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     }
     let drive_space =
         ctx.query.get("spaces").is_none() || ctx.query.get_all("spaces").contains(&"drive");
-    let store = common::store(ctx)?;
+    // Content is read for every file only when the query or the order needs it; otherwise only
+    // for the page, and only if the page renders more than the four default fields.
+    let all_content = expr.as_ref().is_some_and(query::Expr::reads_content)
+        || order.iter().any(|(k, _)| matches!(k, SortKey::Quota));
+    let mut store = if all_content {
+        common::store(ctx)?
+    } else {
+        Store::load_without_content(ctx.db, ctx.now, &ctx.user.id)?
+    };
     let user = ctx.user;
     let mut hits: Vec<&FileRow> = Vec::new();
     if drive_space {
@@ -201,7 +209,22 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             files.check(super::fields::FILE_FIELDS)?;
         }
     }
-    let in_page = || hits.iter().skip(offset).take(page_size);
+    let total = hits.len();
+    let page_ids: Vec<String> = hits
+        .iter()
+        .skip(offset)
+        .take(page_size)
+        .map(|f| f.id.clone())
+        .collect();
+    let plain = mask.is_none();
+    if !all_content && !plain {
+        store.fill_content(ctx.db, &page_ids)?;
+    }
+    let page: Vec<&FileRow> = page_ids
+        .iter()
+        .filter_map(|id| store.files.get(id))
+        .collect();
+    let in_page = || page.iter();
     let files: Vec<Value> = match mask.as_ref().map(|m| m.child("files")) {
         // Without `fields`, Drive answers four fields per file: no need to render the rest.
         None => in_page()
@@ -213,7 +236,7 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             .collect(),
     };
     let mut out = json!({"kind": "drive#fileList", "incompleteSearch": false, "files": files});
-    if offset + page_size < hits.len() {
+    if offset + page_size < total {
         out["nextPageToken"] = json!(encode_token(offset + page_size));
     }
     let out = match mask {

@@ -327,7 +327,50 @@ pub struct Store {
 impl Store {
     /// Loads the world's Drive as user `user_id` sees it (stars, view times).
     pub fn load(conn: &Connection, now: DateTime<Utc>, user_id: &str) -> Result<Store, ApiError> {
-        let mut stmt = conn.prepare_cached(&format!("SELECT {FILE_COLUMNS} FROM {FILE_FROM}"))?;
+        Store::load_as(conn, now, user_id, true)
+    }
+
+    /// [`Store::load`] without file content (every `content` is `None`): what a listing needs
+    /// unless it searches or orders by content. [`Store::fill_content`] reads it for a page.
+    pub fn load_without_content(
+        conn: &Connection,
+        now: DateTime<Utc>,
+        user_id: &str,
+    ) -> Result<Store, ApiError> {
+        Store::load_as(conn, now, user_id, false)
+    }
+
+    /// Reads the content of files `ids` into a store loaded without it.
+    pub fn fill_content(&mut self, conn: &Connection, ids: &[String]) -> Result<(), ApiError> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT COALESCE(d.plain_text, f.content) FROM drive_files f \
+             LEFT JOIN docs_documents d ON d.id = f.id WHERE f.id = ?1",
+        )?;
+        for id in ids {
+            let content: Option<String> = stmt.query_row([id], |r| r.get(0)).optional()?.flatten();
+            if let Some(f) = self.files.get_mut(id) {
+                f.content = content;
+            }
+        }
+        Ok(())
+    }
+
+    fn load_as(
+        conn: &Connection,
+        now: DateTime<Utc>,
+        user_id: &str,
+        content: bool,
+    ) -> Result<Store, ApiError> {
+        let sql = if content {
+            format!("SELECT {FILE_COLUMNS} FROM {FILE_FROM}")
+        } else {
+            // The same columns with NULL for the content, and no join for Docs' text.
+            let columns = FILE_COLUMNS.replace("COALESCE(d.plain_text, f.content)", "NULL");
+            let from = FILE_FROM.replace("LEFT JOIN docs_documents d ON d.id = f.id ", "");
+            debug_assert!(columns != FILE_COLUMNS && from != FILE_FROM);
+            format!("SELECT {columns} FROM {from}")
+        };
+        let mut stmt = conn.prepare_cached(&sql)?;
         let files = stmt
             .query_map([user_id], file_from_row)?
             .map(|r| r.map(|f| (f.id.clone(), f)))

@@ -39,6 +39,18 @@ pub enum Expr {
     },
 }
 
+impl Expr {
+    /// Whether the expression reads file content (`fullText contains`).
+    pub fn reads_content(&self) -> bool {
+        match self {
+            Expr::And(a, b) | Expr::Or(a, b) => a.reads_content() || b.reads_content(),
+            Expr::Not(e) => e.reads_content(),
+            Expr::Text { field, .. } => *field == TextField::FullText,
+            Expr::Time { .. } | Expr::Flag { .. } | Expr::In { .. } | Expr::Has { .. } => false,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
     Eq,

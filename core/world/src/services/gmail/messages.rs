@@ -74,41 +74,77 @@ pub fn paginate<T>(ctx: &Ctx<'_>, items: Vec<T>) -> Result<(Vec<T>, Option<Strin
     Ok((page, next))
 }
 
-/// `(id, threadId)` of the messages [`matching`] finds, in the same order. Without a `q` it reads
-/// only ids and labels instead of whole messages: a plain list of a 3,000-message mailbox is the
-/// most common request and should not convert every body.
-fn matching_ids(ctx: &Ctx<'_>, u: &str) -> Result<Vec<(String, String)>, ApiError> {
-    let q = ctx.query.get("q").unwrap_or("");
-    if !q.trim().is_empty() {
-        return Ok(matching(ctx, u)?
-            .into_iter()
-            .map(|m| (m.id, m.thread_id))
-            .collect());
-    }
+/// One page of a list without `q`, and how many messages match: filtered, counted and paged by
+/// SQLite from the mailbox's list index (`gmail_messages_list`, see the schema), so that only the
+/// page's ids are read out. A plain list is the most common request; without `labelIds` it is
+/// one range of the index.
+///
+/// A label is matched as `"ID"` inside the stored JSON list. Label ids hold no quote or backslash
+/// (system names and generated `Label_N`; a list may only name labels that exist), so no quote in
+/// a list is escaped and a quoted run is always a whole element.
+fn plain_page(
+    ctx: &Ctx<'_>,
+    u: &str,
+    offset: usize,
+    max: usize,
+) -> Result<(Vec<(String, String)>, usize), ApiError> {
     let Scope {
         label_ids,
         allow_spam,
         allow_trash,
     } = scope(ctx, u, false, false)?;
-    let mut out = Vec::new();
-    for row in store::user_message_labels(ctx.db, u)? {
-        let (id, thread_id, labels) = row;
-        let has = |l: &str| labels.iter().any(|x| x == l);
-        if (allow_spam || !has("SPAM"))
-            && (allow_trash || !has("TRASH"))
-            && label_ids.iter().all(|l| has(l))
-        {
-            out.push((id, thread_id));
-        }
+    // These two must read exactly as the index's expressions for SQLite to use it.
+    let mut filter = String::from("user_id = ?1");
+    if !allow_spam {
+        filter.push_str(r#" AND (instr(label_ids, '"SPAM"') > 0) = 0"#);
     }
-    Ok(out)
+    if !allow_trash {
+        filter.push_str(r#" AND (instr(label_ids, '"TRASH"') > 0) = 0"#);
+    }
+    let mut args: Vec<String> = vec![u.to_string()];
+    for l in &label_ids {
+        args.push(format!("\"{l}\""));
+        filter.push_str(&format!(" AND instr(label_ids, ?{}) > 0", args.len()));
+    }
+    let total: i64 = ctx
+        .db
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM gmail_messages WHERE {filter}"
+        ))?
+        .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    let mut stmt = ctx.db.prepare_cached(&format!(
+        "SELECT id, thread_id FROM gmail_messages WHERE {filter} \
+         ORDER BY internal_date DESC, id DESC LIMIT {max} OFFSET {offset}"
+    ))?;
+    let page = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+    Ok((page, total as usize))
 }
 
 pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let u = user(ctx)?;
-    let found = matching_ids(ctx, &u)?;
-    let total = found.len();
-    let (page, next) = paginate(ctx, found)?;
+    let q = ctx.query.get("q").unwrap_or("");
+    let (offset, max) = (page_offset(ctx)?, max_results(ctx)?);
+    let plain = if q.trim().is_empty() {
+        Some(plain_page(ctx, &u, offset, max)?)
+    } else {
+        None
+    };
+    let (page, total, next) = if let Some((page, total)) = plain {
+        let next = (offset + max < total).then(|| page_token(offset + max));
+        (page, total, next)
+    } else {
+        let found: Vec<(String, String)> = matching(ctx, &u)?
+            .into_iter()
+            .map(|m| (m.id, m.thread_id))
+            .collect();
+        let total = found.len();
+        let (page, next) = paginate(ctx, found)?;
+        (page, total, next)
+    };
     let mut out = json!({ "resultSizeEstimate": total });
     if !page.is_empty() {
         out["messages"] = page

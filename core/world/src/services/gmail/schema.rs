@@ -100,3 +100,18 @@ CREATE TABLE gmail_settings (
     PRIMARY KEY (user_id, name)
 );
 "#;
+
+/// Schema v3: a mailbox listing (`messages.list` without `q`, the commonest request) is counted
+/// and paged from this one index and never touches the rows, whose bodies make them many times
+/// larger. Its two expressions say whether a message is in spam and in trash (label ids never hold
+/// a quote: they are system names or generated `Label_N`), so the default listing, which leaves
+/// both out, is one range of it, already in date order. It replaces `gmail_messages_user`.
+pub const V3_LIST_INDEX: &str = r#"
+DROP INDEX gmail_messages_user;
+CREATE INDEX gmail_messages_list ON gmail_messages(
+    user_id,
+    (instr(label_ids, '"SPAM"') > 0),
+    (instr(label_ids, '"TRASH"') > 0),
+    internal_date, id, thread_id, label_ids
+);
+"#;

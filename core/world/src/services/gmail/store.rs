@@ -150,26 +150,6 @@ pub fn user_messages(conn: &Connection, user_id: &str) -> Result<Vec<Message>, A
     Ok(messages)
 }
 
-/// `(id, thread id, label ids)` of every message of a mailbox, in [`user_messages`]' order.
-pub fn user_message_labels(
-    conn: &Connection,
-    user_id: &str,
-) -> Result<Vec<(String, String, Vec<String>)>, ApiError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT m.id, m.thread_id, m.label_ids FROM gmail_messages m \
-         WHERE m.user_id = ?1 ORDER BY m.internal_date DESC, m.id DESC",
-    )?;
-    let rows = stmt.query_map([user_id], |r| {
-        let labels: String = r.get(2)?;
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            serde_json::from_str(&labels).unwrap_or_default(),
-        ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
 /// One message of the mailbox, or 404.
 pub fn message(conn: &Connection, user_id: &str, id: &str) -> Result<Message, ApiError> {
     let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE m.id = ?1 AND m.user_id = ?2"))?;
