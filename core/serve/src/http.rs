@@ -10,6 +10,7 @@ use env0_world::{ApiError, Method, Request};
 use serde_json::{json, Value};
 
 use crate::admin;
+use crate::upload;
 use crate::worlds::{WorldsError, DEFAULT_WORLD};
 use crate::Shared;
 
@@ -114,6 +115,9 @@ pub(crate) async fn handle(
         Ok(m) => m,
         Err(e) => return google_error(405, "methodNotAllowed", &e),
     };
+    if upload::is_resumable(rest, query) {
+        return resumable(&shared, &parts, &world, rest, method, &body).await;
+    }
     let text = match body_text(&body) {
         Ok(t) => t,
         Err(resp) => return *resp,
@@ -133,11 +137,73 @@ pub(crate) async fn handle(
         token: bearer(&parts.headers),
         content_type: header_str(&parts.headers, header::CONTENT_TYPE.as_str()).map(str::to_string),
     };
-    // SQLite work is blocking: keep it off the async workers.
+    call_world(slot, request).await
+}
+
+/// Runs `request` on the world in `slot` (SQLite work is blocking: off the async workers).
+async fn call_world(slot: Arc<crate::worlds::Slot>, request: Request) -> Response {
     let answer = tokio::task::spawn_blocking(move || slot.world().handle(&request)).await;
     match answer {
         Ok(resp) => world_response(resp),
         Err(_) => google_error(500, "backendError", "the request failed inside the server"),
+    }
+}
+
+/// A request of a resumable upload session ([`upload`]).
+async fn resumable(
+    shared: &Shared,
+    parts: &axum::http::request::Parts,
+    world: &str,
+    rest: &str,
+    method: Method,
+    body: &Bytes,
+) -> Response {
+    let query = parts.uri.query();
+    let has_id =
+        query.is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, _)| k == "upload_id"));
+    if !has_id {
+        if let Err(e) = shared.worlds.get(world) {
+            return worlds_error(&e);
+        }
+        let metadata = match body_text(body) {
+            Ok(t) => t.unwrap_or_default(),
+            Err(resp) => return *resp,
+        };
+        return shared.uploads.open(
+            world,
+            method,
+            parts.uri.path(),
+            rest,
+            query,
+            &parts.headers,
+            metadata,
+            bearer(&parts.headers),
+            header_str(&parts.headers, USER_HEADER).map(str::to_string),
+        );
+    }
+    match shared.uploads.put(
+        world,
+        query,
+        &parts.headers,
+        body,
+        shared.options.max_body_bytes,
+    ) {
+        upload::Step::Answer(resp) => resp,
+        upload::Step::Complete(done) => {
+            let slot = match shared.worlds.get(&done.world) {
+                Ok(s) => s,
+                Err(e) => return worlds_error(&e),
+            };
+            let request = Request {
+                method: done.method,
+                path: done.path_and_query,
+                user: done.user,
+                body: Some(done.body),
+                token: done.token,
+                content_type: Some(done.content_type),
+            };
+            call_world(slot, request).await
+        }
     }
 }
 

@@ -17,6 +17,7 @@
 pub mod admin;
 mod http;
 pub mod mcp;
+mod upload;
 mod worlds;
 
 use std::future::Future;
@@ -101,6 +102,7 @@ pub struct Server {
 pub(crate) struct Shared {
     pub(crate) worlds: Worlds,
     pub(crate) options: Options,
+    pub(crate) uploads: upload::Sessions,
 }
 
 impl Server {
@@ -108,7 +110,11 @@ impl Server {
     pub fn new(base: Snapshot, options: Options) -> Result<Server> {
         let worlds = Worlds::new(base, options.max_worlds)?;
         Ok(Server {
-            shared: Arc::new(Shared { worlds, options }),
+            shared: Arc::new(Shared {
+                worlds,
+                options,
+                uploads: upload::Sessions::default(),
+            }),
         })
     }
 

@@ -358,3 +358,151 @@ fn parallel_clients_on_their_own_worlds_see_only_their_writes() {
     }
     s.stop().expect("clean stop");
 }
+
+/// (status, a response header, body text)
+fn send_raw(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    header: &str,
+) -> (u16, Option<String>, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let mut req = ureq::http::Request::builder().method(method).uri(url);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut resp = agent
+        .run(req.body(body.to_vec()).expect("request"))
+        .expect("HTTP round trip");
+    let value = resp
+        .headers()
+        .get(header)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let text = resp.body_mut().read_to_string().unwrap_or_default();
+    (resp.status().as_u16(), value, text)
+}
+
+#[test]
+fn resumable_uploads_take_chunks_in_order_and_refuse_the_rest() {
+    let running = server(8);
+    let url = running.url();
+    admin(
+        "POST",
+        &format!("{url}/_admin/worlds"),
+        Some(json!({"name": "up"})),
+    );
+    let files = format!("{url}/worlds/up/upload/drive/v3/files");
+    let open = |name: &str| -> String {
+        let (status, location, text) = send_raw(
+            "POST",
+            &format!("{files}?uploadType=resumable&fields=id,name,size"),
+            &[
+                ("Content-Type", "application/json"),
+                ("X-Upload-Content-Type", "text/plain"),
+            ],
+            json!({ "name": name }).to_string().as_bytes(),
+            "location",
+        );
+        assert_eq!(status, 200, "{text}");
+        let location = location.expect("a Location header");
+        assert!(location.starts_with(&files), "{location}");
+        location
+    };
+
+    // Two chunks in order, a status query between them, then the file.
+    let at = open("notes.txt");
+    let (status, range, _) = send_raw(
+        "PUT",
+        &at,
+        &[("Content-Range", "bytes 0-5/11")],
+        b"hello ",
+        "range",
+    );
+    assert_eq!((status, range.as_deref()), (308, Some("bytes=0-5")));
+    let (status, range, _) = send_raw("PUT", &at, &[("Content-Range", "bytes */11")], b"", "range");
+    assert_eq!((status, range.as_deref()), (308, Some("bytes=0-5")));
+    // A chunk that skips ahead, or whose length does not match its range, is refused.
+    let (status, _, text) = send_raw(
+        "PUT",
+        &at,
+        &[("Content-Range", "bytes 7-10/11")],
+        b"orld",
+        "range",
+    );
+    assert_eq!(status, 400, "{text}");
+    let (status, _, text) = send_raw(
+        "PUT",
+        &at,
+        &[("Content-Range", "bytes 6-10/11")],
+        b"wor",
+        "range",
+    );
+    assert_eq!(status, 400, "{text}");
+    let (status, _, text) = send_raw(
+        "PUT",
+        &at,
+        &[("Content-Range", "bytes 6-10/11")],
+        b"world",
+        "range",
+    );
+    assert_eq!(status, 200, "{text}");
+    let file: Value = serde_json::from_str(&text).expect("file JSON");
+    assert_eq!(
+        (file["name"].as_str(), file["size"].as_str()),
+        (Some("notes.txt"), Some("11"))
+    );
+    let (status, body) = send(
+        "GET",
+        &format!(
+            "{url}/worlds/up/drive/v3/files/{}?alt=media",
+            file["id"].as_str().unwrap()
+        ),
+        &[],
+        None,
+    );
+    assert_eq!((status, body), (200, json!("hello world")));
+    // The session is over.
+    let (status, _, _) = send_raw("PUT", &at, &[], b"again", "range");
+    assert_eq!(status, 404);
+
+    // A session belongs to its world; a made-up id is unknown; content must be UTF-8.
+    let at = open("other.txt");
+    let elsewhere = at.replace("/worlds/up/", "/worlds/default/");
+    assert_eq!(send_raw("PUT", &elsewhere, &[], b"x", "range").0, 404);
+    let made_up = format!("{files}?uploadType=resumable&upload_id=000");
+    assert_eq!(send_raw("PUT", &made_up, &[], b"x", "range").0, 404);
+    let (status, _, text) = send_raw("PUT", &at, &[], &[0xff, 0xfe, 0x00], "range");
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("UTF-8"), "{text}");
+    assert_eq!(
+        send_raw("PUT", &at, &[], b"x", "range").0,
+        404,
+        "a refused upload ends its session"
+    );
+    // Larger than the body limit (64 KiB here), in chunks: 413.
+    let at = open("big.txt");
+    let chunk = vec![b'a'; 40 * 1024];
+    let (status, _, _) = send_raw(
+        "PUT",
+        &at,
+        &[("Content-Range", "bytes 0-40959/*")],
+        &chunk,
+        "range",
+    );
+    assert_eq!(status, 308);
+    let (status, _, text) = send_raw(
+        "PUT",
+        &at,
+        &[("Content-Range", "bytes 40960-81919/*")],
+        &chunk,
+        "range",
+    );
+    assert_eq!(status, 413, "{text}");
+    running.stop().expect("stop");
+}
