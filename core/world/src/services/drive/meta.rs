@@ -112,7 +112,7 @@ pub fn parse_upload(ctx: &Ctx<'_>) -> Result<(Value, Media), ApiError> {
             Ok((meta, media.map(|(t, b)| (t, Some(b)))))
         }
         "resumable" => Err(ApiError::bad_request(
-            "Resumable uploads are not supported here; use uploadType=multipart or uploadType=media.",
+            "Resumable uploads are sessions that env0 serve keeps; a request to the world itself uses uploadType=multipart or uploadType=media.",
         )),
         other => Err(ApiError::invalid_parameter("uploadType", other)),
     }
