@@ -37,10 +37,13 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
-/// `CONNECTIONS` threads, each on its own keep-alive connection, sending `make(thread, i)`
-/// for `secs`; every answer must be 2xx.
-fn load(secs: f64, one: &(dyn Fn(&ureq::Agent, usize, usize) -> u16 + Sync)) -> Run {
-    let until = Duration::from_secs_f64(secs);
+/// `CONNECTIONS` threads, each on its own keep-alive connection, each sending the requests
+/// `next(thread)` yields (`Some(i)` for the thread's next request `i`, `None` when it is done)
+/// as `one(agent, thread, i)`; every answer must be 2xx.
+fn spread(
+    next: &(dyn Fn(usize, usize) -> Option<usize> + Sync),
+    one: &(dyn Fn(&ureq::Agent, usize, usize) -> u16 + Sync),
+) -> Run {
     let start = Instant::now();
     let per_thread: Vec<Vec<Duration>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..CONNECTIONS)
@@ -48,13 +51,11 @@ fn load(secs: f64, one: &(dyn Fn(&ureq::Agent, usize, usize) -> u16 + Sync)) -> 
                 s.spawn(move || {
                     let a = agent();
                     let mut lat = Vec::new();
-                    let mut i = 0;
-                    while start.elapsed() < until {
+                    while let Some(i) = next(t, lat.len()) {
                         let t0 = Instant::now();
                         let status = one(&a, t, i);
                         lat.push(t0.elapsed());
                         assert!((200..300).contains(&status), "status {status}");
-                        i += 1;
                     }
                     lat
                 })
@@ -75,42 +76,21 @@ fn load(secs: f64, one: &(dyn Fn(&ureq::Agent, usize, usize) -> u16 + Sync)) -> 
     }
 }
 
+/// Requests `one(agent, thread, i)` on every connection for `secs`.
+fn load(secs: f64, one: &(dyn Fn(&ureq::Agent, usize, usize) -> u16 + Sync)) -> Run {
+    let until = Instant::now() + Duration::from_secs_f64(secs);
+    spread(&|_, done| (Instant::now() < until).then_some(done), one)
+}
+
 /// Worlds created (or deleted) per round of the world rows.
 const BATCH: usize = 200;
 
-/// `one(agent, i)` for i in 0..BATCH, spread over CONNECTIONS threads; every answer must be 2xx.
+/// `one(agent, i)` for i in 0..BATCH, spread over the connections.
 fn batch(one: &(dyn Fn(&ureq::Agent, usize) -> u16 + Sync)) -> Run {
-    let start = Instant::now();
-    let per_thread: Vec<Vec<Duration>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..CONNECTIONS)
-            .map(|t| {
-                s.spawn(move || {
-                    let a = agent();
-                    (t..BATCH)
-                        .step_by(CONNECTIONS)
-                        .map(|i| {
-                            let t0 = Instant::now();
-                            let status = one(&a, i);
-                            assert!((200..300).contains(&status), "status {status}");
-                            t0.elapsed()
-                        })
-                        .collect()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("batch thread"))
-            .collect()
-    });
-    let elapsed = start.elapsed();
-    let mut latencies: Vec<Duration> = per_thread.into_iter().flatten().collect();
-    latencies.sort();
-    Run {
-        requests: latencies.len(),
-        elapsed,
-        latencies,
-    }
+    spread(
+        &|t, done| Some(t + done * CONNECTIONS).filter(|i| *i < BATCH),
+        &|a, _, i| one(a, i),
+    )
 }
 
 /// Runs taken one after another, as one.
