@@ -214,10 +214,19 @@ fn expand<'a>(
     out
 }
 
+#[cfg(test)]
 thread_local! {
     /// Set by the tests to make this thread's listings read full rows, so that the light path
     /// can be compared with it.
     static FULL_ROWS_ALWAYS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether listings must read full rows (only ever in the tests).
+fn full_rows_forced() -> bool {
+    #[cfg(test)]
+    return FULL_ROWS_ALWAYS.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    false
 }
 
 /// `events.list`.
@@ -292,7 +301,7 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 
     // Without `q` (which reads titles, descriptions and guests) the listing runs on light rows
     // and reads only its page in full: most of a row is what the page renders.
-    let light = text.is_none() && !FULL_ROWS_ALWAYS.with(std::cell::Cell::get);
+    let light = text.is_none() && !full_rows_forced();
     let rows = rows_on_as(ctx, &cal, light)?;
     let stored: BTreeSet<String> = if light {
         rows.iter().map(|r| r.id.clone()).collect()

@@ -101,9 +101,10 @@ fn plain_page(
     if !allow_trash {
         filter.push_str(r#" AND (instr(label_ids, '"TRASH"') > 0) = 0"#);
     }
-    let mut args: Vec<String> = vec![u.to_string()];
+    use rusqlite::types::Value as Sql;
+    let mut args: Vec<Sql> = vec![Sql::Text(u.to_string())];
     for l in &label_ids {
-        args.push(format!("\"{l}\""));
+        args.push(Sql::Text(format!("\"{l}\"")));
         filter.push_str(&format!(" AND instr(label_ids, ?{}) > 0", args.len()));
     }
     let total: i64 = ctx
@@ -112,9 +113,13 @@ fn plain_page(
             "SELECT count(*) FROM gmail_messages WHERE {filter}"
         ))?
         .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    // Page bounds are parameters too: one cached statement serves every page.
+    args.push(Sql::Integer(max as i64));
+    args.push(Sql::Integer(offset as i64));
+    let (limit, skip) = (args.len() - 1, args.len());
     let mut stmt = ctx.db.prepare_cached(&format!(
         "SELECT id, thread_id FROM gmail_messages WHERE {filter} \
-         ORDER BY internal_date DESC, id DESC LIMIT {max} OFFSET {offset}"
+         ORDER BY internal_date DESC, id DESC LIMIT ?{limit} OFFSET ?{skip}"
     ))?;
     let page = stmt
         .query_map(rusqlite::params_from_iter(args.iter()), |r| {
