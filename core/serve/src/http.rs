@@ -10,6 +10,7 @@ use env0_world::{ApiError, Method, Request};
 use serde_json::{json, Value};
 
 use crate::admin;
+use crate::batch;
 use crate::upload;
 use crate::worlds::{WorldsError, DEFAULT_WORLD};
 use crate::Shared;
@@ -110,6 +111,9 @@ pub(crate) async fn handle(
     if rest == "/_admin" || rest.starts_with("/_admin/") {
         return admin::handle(shared, &parts.method, rest, &parts.headers, &world, body).await;
     }
+    if rest == "/batch" || rest.starts_with("/batch/") {
+        return serve_batch(shared, &parts, &world, &body).await;
+    }
     let query = parts.uri.query();
     let method = match parts.method.as_str().parse::<Method>() {
         Ok(m) => m,
@@ -138,6 +142,76 @@ pub(crate) async fn handle(
         content_type: header_str(&parts.headers, header::CONTENT_TYPE.as_str()).map(str::to_string),
     };
     call_world(slot, request).await
+}
+
+/// A Google batch request ([`batch`]): every part served as a request of its own.
+async fn serve_batch(
+    shared: Arc<Shared>,
+    parts: &axum::http::request::Parts,
+    world: &str,
+    body: &Bytes,
+) -> Response {
+    if parts.method != axum::http::Method::POST {
+        return google_error(405, "methodNotAllowed", "A batch request is a POST");
+    }
+    let content_type = header_str(&parts.headers, header::CONTENT_TYPE.as_str()).unwrap_or("");
+    let requests = match batch::parse(content_type, body) {
+        Ok(r) => r,
+        Err(e) => return google_error(400, "badRequest", &format!("Malformed batch request: {e}")),
+    };
+    let mut answers = Vec::with_capacity(requests.len());
+    for part in requests {
+        let (inner_world, inner_rest) = split_world(part.target.split('?').next().unwrap_or(""));
+        let answer = if inner_rest.starts_with("/batch") || inner_rest.starts_with("/_admin") {
+            google_error(
+                400,
+                "badRequest",
+                "A batch may not hold batch or admin requests",
+            )
+        } else {
+            // Outer headers apply to every part, except the Content-* ones; the part's own win.
+            let mut headers = HeaderMap::new();
+            for (k, v) in &parts.headers {
+                if !k.as_str().starts_with("content-") {
+                    headers.insert(k.clone(), v.clone());
+                }
+            }
+            for (k, v) in &part.headers {
+                headers.insert(k.clone(), v.clone());
+            }
+            if inner_world.is_none() {
+                if let Ok(v) = HeaderValue::from_str(world) {
+                    headers.insert(WORLD_HEADER, v);
+                }
+            }
+            let mut builder = axum::http::Request::builder()
+                .method(part.method)
+                .uri(part.target.as_str());
+            if let Some(h) = builder.headers_mut() {
+                *h = headers;
+            }
+            match builder.body(Body::from(part.body)) {
+                Ok(req) => Box::pin(handle(State(Arc::clone(&shared)), req)).await,
+                Err(e) => google_error(400, "badRequest", &format!("Malformed batch part: {e}")),
+            }
+        };
+        let (head, body) = answer.into_parts();
+        let body = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .unwrap_or_default();
+        answers.push(batch::Answer {
+            content_id: part.content_id,
+            status: head.status,
+            headers: head.headers,
+            body,
+        });
+    }
+    let (content_type, body) = batch::render(&answers);
+    let mut resp = (StatusCode::OK, body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        resp.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    resp
 }
 
 /// Runs `request` on the world in `slot` (SQLite work is blocking: off the async workers).

@@ -15,6 +15,7 @@
 //! holding a user token cannot reach it. See [`admin`] for the endpoints.
 
 pub mod admin;
+mod batch;
 mod http;
 pub mod mcp;
 mod upload;

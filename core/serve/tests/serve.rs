@@ -506,3 +506,53 @@ fn resumable_uploads_take_chunks_in_order_and_refuse_the_rest() {
     assert_eq!(status, 413, "{text}");
     running.stop().expect("stop");
 }
+
+#[test]
+fn batches_answer_each_part_and_refuse_malformed_bodies() {
+    let running = server(8);
+    let url = running.url();
+    let ct = "multipart/mixed; boundary=XX";
+    let body = "--XX\r\nContent-Type: application/http\r\nContent-ID: <p+1>\r\n\r\n\
+        GET /gmail/v1/users/me/labels/INBOX HTTP/1.1\r\n\r\n\r\n\
+        --XX\r\nContent-Type: application/http\r\nContent-ID: <p+2>\r\n\r\n\
+        POST /batch/gmail/v1 HTTP/1.1\r\n\r\n\r\n\
+        --XX\r\nContent-Type: application/http\r\nContent-ID: <p+3>\r\n\r\n\
+        GET /gmail/v1/users/me/labels/NOPE HTTP/1.1\r\n\r\n\r\n--XX--\r\n";
+    let (status, content_type, text) = send_raw(
+        "POST",
+        &format!("{url}/batch/gmail/v1"),
+        &[("Content-Type", ct)],
+        body.as_bytes(),
+        "content-type",
+    );
+    assert_eq!(status, 200, "{text}");
+    assert!(content_type.is_some_and(|c| c.starts_with("multipart/mixed; boundary=")));
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {text}"))
+    };
+    // In order, each with its own status: the label, a refused nested batch, a 404.
+    assert!(at("<response-p+1>") < at("HTTP/1.1 200 OK"));
+    assert!(at("\"id\":\"INBOX\"") < at("<response-p+2>"));
+    assert!(at("<response-p+2>") < at("HTTP/1.1 400 Bad Request"));
+    assert!(at("<response-p+3>") < at("HTTP/1.1 404 Not Found"));
+    // Not multipart, or no closing boundary: a 400 for the whole batch.
+    for (ct, body) in [
+        ("application/json", "{}"),
+        (
+            ct,
+            "--XX\r\nContent-Type: application/http\r\n\r\nGET / HTTP/1.1\r\n\r\n",
+        ),
+    ] {
+        let (status, _, text) = send_raw(
+            "POST",
+            &format!("{url}/batch/gmail/v1"),
+            &[("Content-Type", ct)],
+            body.as_bytes(),
+            "content-type",
+        );
+        assert_eq!(status, 400, "{text}");
+        assert!(text.contains("Malformed batch request"), "{text}");
+    }
+    running.stop().expect("stop");
+}

@@ -212,10 +212,10 @@ def test_fields_partial_responses_on_gmail_and_calendar(world):
     assert all(list(e) == ["id"] for e in events["items"])
 
 
-def drive_with_media(world):
-    """Drive built from the discovery document the library ships, its rootUrl pointed at the
-    world: media uploads go to rootUrl + "upload/drive/v3/...", which an api_endpoint override
-    does not move (the library swaps only the host and keeps https)."""
+def rooted(world, document):
+    """A service built from the discovery document the library ships, its rootUrl pointed at the
+    world: media uploads (rootUrl + "upload/...") and batches (rootUrl + batchPath) are not moved
+    by an api_endpoint override (the library swaps only the host and keeps https)."""
     import json
     import pathlib
 
@@ -223,12 +223,16 @@ def drive_with_media(world):
     from googleapiclient.discovery import build_from_document
     from googleapiclient.http import build_http
 
-    doc = pathlib.Path(googleapiclient.__file__).parent / "discovery_cache" / "documents" / "drive.v3.json"
+    doc = pathlib.Path(googleapiclient.__file__).parent / "discovery_cache" / "documents" / document
     desc = json.loads(doc.read_text())
     desc["rootUrl"] = f"{world.base}/"
     # build_http, as the library's own default: it stops httplib2 from following the 308s that
     # resumable uploads answer while bytes are missing.
     return build_from_document(desc, http=build_http())
+
+
+def drive_with_media(world):
+    return rooted(world, "drive.v3.json")
 
 
 def download(drive, file_id):
@@ -273,3 +277,28 @@ def test_drive_media_upload_multipart_and_resumable_then_download(world):
     new = MediaIoBaseUpload(io.BytesIO(b"region,total\nemea,13\n"), mimetype="text/csv", resumable=True)
     drive.files().update(fileId=made["id"], media_body=new).execute()
     assert download(drive, made["id"]) == b"region,total\nemea,13\n"
+
+
+def test_gmail_batch_get_and_create_with_a_failing_part(world):
+    g = rooted(world, "gmail.v1.json")
+    ids = [m["id"] for m in g.users().messages().list(userId="me", maxResults=3).execute()["messages"]]
+    got = {}
+
+    def keep(request_id, response, exception):
+        got[request_id] = (response, exception)
+
+    batch = g.new_batch_http_request(callback=keep)
+    for i in ids:
+        batch.add(g.users().messages().get(userId="me", id=i, format="metadata"), request_id=i)
+    batch.add(g.users().messages().get(userId="me", id="0000000000000000"), request_id="missing")
+    batch.add(g.users().labels().create(userId="me", body={"name": "Batched"}), request_id="label")
+    batch.execute()
+    assert set(got) == set(ids) | {"missing", "label"}
+    for i in ids:
+        response, exception = got[i]
+        assert exception is None and response["id"] == i and "payload" in response
+    response, exception = got["missing"]
+    assert response is None and isinstance(exception, HttpError) and exception.resp.status == 404
+    label = got["label"][0]
+    names = [l["name"] for l in g.users().labels().list(userId="me").execute()["labels"]]
+    assert label["name"] == "Batched" and "Batched" in names
