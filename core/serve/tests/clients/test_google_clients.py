@@ -302,3 +302,40 @@ def test_gmail_batch_get_and_create_with_a_failing_part(world):
     label = got["label"][0]
     names = [l["name"] for l in g.users().labels().list(userId="me").execute()["labels"]]
     assert label["name"] == "Batched" and "Batched" in names
+
+
+def test_gmail_media_upload_send_draft_and_resumable(world):
+    import io
+
+    from googleapiclient.http import MediaIoBaseUpload
+
+    g = rooted(world, "gmail.v1.json")
+    msg = email.message.EmailMessage()
+    msg["To"] = "priya@nexusai.com"
+    msg["Subject"] = "Uploaded as message/rfc822"
+    msg.set_content("Sent as media, not as raw JSON.")
+    msg.add_attachment(b"a,b\n1,2\n", maintype="text", subtype="csv", filename="t.csv")
+    data = msg.as_bytes(policy=email.policy.SMTP)
+
+    media = MediaIoBaseUpload(io.BytesIO(data), mimetype="message/rfc822", resumable=False)
+    sent = g.users().messages().send(userId="me", media_body=media).execute()
+    got = g.users().messages().get(userId="me", id=sent["id"]).execute()
+    assert "SENT" in got["labelIds"]
+    headers = {h["name"]: h["value"] for h in got["payload"]["headers"]}
+    assert headers["Subject"] == "Uploaded as message/rfc822"
+    assert [p["filename"] for p in got["payload"]["parts"] if p.get("filename")] == ["t.csv"]
+
+    # Metadata and media together (multipart): a draft in a thread.
+    media = MediaIoBaseUpload(io.BytesIO(data), mimetype="message/rfc822", resumable=False)
+    draft = g.users().drafts().create(userId="me", body={"message": {"threadId": sent["threadId"]}}, media_body=media).execute()
+    assert draft["message"]["threadId"] == sent["threadId"]
+
+    # Resumable: the session is the server's; the world gets one multipart upload.
+    media = MediaIoBaseUpload(io.BytesIO(data), mimetype="message/rfc822", resumable=True)
+    again = g.users().messages().send(userId="me", media_body=media).execute()
+    assert again["id"] != sent["id"] and "SENT" in again["labelIds"]
+
+    # Only message/* media is a message.
+    with pytest.raises(HttpError) as err:
+        g.users().messages().send(userId="me", media_body=MediaIoBaseUpload(io.BytesIO(b"hi"), mimetype="text/plain")).execute()
+    assert err.value.resp.status == 400

@@ -8,6 +8,7 @@
 pub mod body;
 mod error;
 pub(crate) mod fields;
+pub mod multipart;
 mod query;
 mod router;
 

@@ -95,6 +95,21 @@ impl<'a> Ctx<'a> {
             .unwrap_or("")
     }
 
+    /// The same request with `body` as its JSON body: how an upload runs the plain method it
+    /// stands for (its media turned into the JSON that method takes).
+    pub fn with_body<'b>(&'b self, body: &'b str) -> Ctx<'b> {
+        Ctx {
+            db: self.db,
+            user: self.user,
+            now: self.now,
+            query: self.query,
+            token: self.token,
+            content_type: Some("application/json"),
+            params: self.params.clone(),
+            body: Some(body),
+        }
+    }
+
     /// The raw body, if any.
     pub fn raw_body(&self) -> Option<&str> {
         self.body.filter(|b| !b.trim().is_empty())

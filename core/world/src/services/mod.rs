@@ -24,7 +24,11 @@ pub struct Service {
 
 /// Each service's name, path prefixes and error envelope, in routing order.
 const SERVICES: [(&str, &[&str], Envelope); 6] = [
-    ("gmail", &["/gmail/v1/"], Envelope::Google),
+    (
+        "gmail",
+        &["/gmail/v1/", "/upload/gmail/v1/"],
+        Envelope::Google,
+    ),
     ("calendar", &["/calendar/v3/"], Envelope::Google),
     (
         "drive",

@@ -1482,3 +1482,112 @@ fn attachments_travel_with_sent_mail() {
     assert!(back.contains("filename=\"q1.pdf\""));
     assert!(back.contains("See attached."));
 }
+
+/// A raw upload request (`body` as it is, with its content type).
+fn upload(
+    w: &mut env0_world::World,
+    method: Method,
+    path: &str,
+    content_type: &str,
+    body: &str,
+) -> env0_world::Response {
+    let mut req = Request::new(method, path);
+    req.body = Some(body.to_string());
+    req.content_type = Some(content_type.to_string());
+    w.handle(&req)
+}
+
+#[test]
+fn media_uploads_send_insert_and_draft_the_message_itself() {
+    let mut w = world();
+    let message = "To: priya@nexusai.com\r\nSubject: As media\r\n\r\nThe message is the body.\r\n";
+    let sent = upload(
+        &mut w,
+        Method::Post,
+        "/upload/gmail/v1/users/me/messages/send?uploadType=media",
+        "message/rfc822",
+        message,
+    );
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert!(labels_of(&sent.body).contains(&"SENT".to_string()));
+    let got = get_json(
+        &mut w,
+        &format!(
+            "/gmail/v1/users/me/messages/{}?format=metadata",
+            sent.body["id"].as_str().unwrap()
+        ),
+    );
+    assert_eq!(header(&got, "Subject"), "As media");
+
+    // Metadata first, then the message: insert with labels, a draft in the same thread.
+    let multipart = |meta: &str| {
+        format!("--B\r\nContent-Type: application/json\r\n\r\n{meta}\r\n--B\r\nContent-Type: message/rfc822\r\n\r\n{message}\r\n--B--\r\n")
+    };
+    let inserted = upload(
+        &mut w,
+        Method::Post,
+        "/upload/gmail/v1/users/me/messages?uploadType=multipart",
+        "multipart/related; boundary=B",
+        &multipart(r#"{"labelIds": ["INBOX", "STARRED"]}"#),
+    );
+    assert_eq!(inserted.status, 200, "{}", inserted.body);
+    assert!(labels_of(&inserted.body).contains(&"STARRED".to_string()));
+    let thread = sent.body["threadId"].as_str().unwrap();
+    let draft = upload(
+        &mut w,
+        Method::Post,
+        "/upload/gmail/v1/users/me/drafts?uploadType=multipart",
+        "multipart/related; boundary=B",
+        &multipart(&json!({"message": {"threadId": thread}}).to_string()),
+    );
+    assert_eq!(draft.status, 200, "{}", draft.body);
+    assert_eq!(draft.body["message"]["threadId"], json!(thread));
+    let id = draft.body["id"].as_str().unwrap().to_string();
+    let replaced = upload(
+        &mut w,
+        Method::Put,
+        &format!("/upload/gmail/v1/users/me/drafts/{id}?uploadType=media"),
+        "message/rfc822",
+        &message.replace("As media", "Edited"),
+    );
+    assert_eq!(replaced.status, 200, "{}", replaced.body);
+
+    // What an upload must not be: another media type, nothing, a multipart without the
+    // message, a resumable session (the server's), an unknown upload type.
+    for (path, content_type, body) in [
+        (
+            "/upload/gmail/v1/users/me/messages/send?uploadType=media",
+            "text/plain",
+            message.to_string(),
+        ),
+        (
+            "/upload/gmail/v1/users/me/messages/send?uploadType=media",
+            "message/rfc822",
+            " ".to_string(),
+        ),
+        (
+            "/upload/gmail/v1/users/me/messages/send?uploadType=multipart",
+            "multipart/related; boundary=B",
+            "--B\r\nContent-Type: application/json\r\n\r\n{}\r\n--B--\r\n".to_string(),
+        ),
+        (
+            "/upload/gmail/v1/users/me/messages/send?uploadType=resumable",
+            "application/json",
+            "{}".to_string(),
+        ),
+        (
+            "/upload/gmail/v1/users/me/messages/send?uploadType=chunked",
+            "message/rfc822",
+            message.to_string(),
+        ),
+    ] {
+        let before = w.state_hash().unwrap();
+        let r = upload(&mut w, Method::Post, path, content_type, &body);
+        assert_eq!(r.status, 400, "{path} {content_type}: {}", r.body);
+        assert_eq!(
+            w.state_hash().unwrap(),
+            before,
+            "a refused upload changes nothing"
+        );
+    }
+}

@@ -108,7 +108,7 @@ pub fn parse_upload(ctx: &Ctx<'_>) -> Result<(Value, Media), ApiError> {
     match kind {
         "media" => Ok((json!({}), Some(("application/octet-stream".into(), Some(body.to_string()))))),
         "multipart" | "related" => {
-            let (meta, media) = super::upload::parse_multipart(body)?;
+            let (meta, media) = crate::rest::multipart::parse_multipart(body)?;
             Ok((meta, media.map(|(t, b)| (t, Some(b)))))
         }
         "resumable" => Err(ApiError::bad_request(

@@ -24,7 +24,6 @@ pub mod revisions;
 pub mod schema;
 pub mod seed;
 pub mod seed_content;
-pub mod upload;
 
 use crate::rest::{Method, Route};
 

@@ -17,6 +17,8 @@
 //!   their `In-Reply-To`/`References` headers.
 //! - `gmail_mailboxes` (history counter) and `gmail_history` are bookkeeping tables: in
 //!   snapshots, not in the state dump/diff, so a label change diffs as `label_ids` alone.
+//! - Messages may be uploaded as `message/rfc822` media (`/upload/gmail/v1/...`, `uploadType=media`
+//!   or `multipart`); resumable upload sessions are kept by `env0 serve`, not here.
 //! - Not modelled: delegates, S/MIME, CSE, snoozing, Pub/Sub (`watch` answers but sends nothing).
 
 pub mod delivery;
@@ -34,6 +36,7 @@ mod seed_text;
 pub mod settings;
 pub mod store;
 pub mod threads;
+pub mod upload;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -158,6 +161,32 @@ pub fn routes() -> Vec<Route> {
             Delete,
             "/gmail/v1/users/{userId}/labels/{id}",
             labels::delete,
+        ),
+        // media uploads of the message itself
+        Route::new(
+            Post,
+            "/upload/gmail/v1/users/{userId}/messages/send",
+            upload::send,
+        ),
+        Route::new(
+            Post,
+            "/upload/gmail/v1/users/{userId}/messages",
+            upload::insert,
+        ),
+        Route::new(
+            Post,
+            "/upload/gmail/v1/users/{userId}/messages/import",
+            upload::import,
+        ),
+        Route::new(
+            Post,
+            "/upload/gmail/v1/users/{userId}/drafts",
+            upload::draft_create,
+        ),
+        Route::new(
+            Put,
+            "/upload/gmail/v1/users/{userId}/drafts/{id}",
+            upload::draft_update,
         ),
         // drafts
         Route::new(Get, "/gmail/v1/users/{userId}/drafts", drafts::list),

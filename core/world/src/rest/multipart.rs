@@ -1,5 +1,5 @@
-//! Multipart upload bodies (`uploadType=multipart`): a JSON metadata part and a media part,
-//! separated by the boundary that opens the body.
+//! Multipart upload bodies (`uploadType=multipart`, Drive and Gmail): a JSON metadata part and a
+//! media part, separated by the boundary that opens the body.
 
 use serde_json::{json, Value};
 
