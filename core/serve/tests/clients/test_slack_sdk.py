@@ -58,3 +58,22 @@ def test_an_unknown_channel_raises_slack_api_error(world):
         client(world).conversations_history(channel="C0NOTREAL")
     assert err.value.response["ok"] is False
     assert err.value.response["error"] == "channel_not_found"
+
+
+def test_blocks_with_the_block_kit_models(world):
+    from slack_sdk.models.blocks import DividerBlock, HeaderBlock, SectionBlock
+
+    c = client(world)
+    general = next(ch for ch in c.conversations_list()["channels"] if ch["name"] == "general")
+    blocks = [HeaderBlock(text="Q3 close"), SectionBlock(text="*Revenue* is final"), DividerBlock()]
+    posted = c.chat_postMessage(channel=general["id"], text="Q3 close: revenue is final", blocks=blocks)
+    sent = [b.to_dict() for b in blocks]
+    assert posted["message"]["blocks"] == sent
+    history = c.conversations_history(channel=general["id"], limit=1)
+    assert history["messages"][0]["blocks"] == sent
+    assert history["messages"][0]["text"] == "Q3 close: revenue is final"
+    updated = c.chat_update(channel=general["id"], ts=posted["ts"], text="Q3 close (final)", blocks=[])
+    assert "blocks" not in updated["message"]
+    with pytest.raises(SlackApiError) as err:
+        c.chat_postMessage(channel=general["id"], text="x", blocks=[{"text": "a block needs a type"}])
+    assert err.value.response["error"] == "invalid_blocks"

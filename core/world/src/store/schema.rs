@@ -77,8 +77,11 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 3,
-        description: "covering index for Gmail mailbox listings",
-        sql: &[crate::services::gmail::schema::V3_LIST_INDEX],
+        description: "covering index for Gmail mailbox listings; Slack message blocks",
+        sql: &[
+            crate::services::gmail::schema::V3_LIST_INDEX,
+            crate::services::slack::schema::V3_BLOCKS,
+        ],
     },
 ];
 

@@ -1099,3 +1099,102 @@ fn opening_a_group_dm_by_id_conforms_and_public_channels_are_refused() {
         "{body}"
     );
 }
+
+/// Block Kit: blocks are kept as posted and come back in history; a post with blocks only gets
+/// their text as its `text`; updates keep blocks they leave out and drop them on `[]`; malformed
+/// blocks are Slack's errors and write nothing.
+#[test]
+fn messages_carry_blocks() {
+    let mut w = crate::support::world();
+    let general = channel_id(&w, "general");
+    let blocks = json!([
+        {"type": "header", "text": {"type": "plain_text", "text": "Q3 close"}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": "*Revenue* is final"},
+         "fields": [{"type": "mrkdwn", "text": "EMEA 12"}, {"type": "mrkdwn", "text": "AMER 40"}]},
+        {"type": "divider"},
+    ]);
+    let posted = sok(
+        &mut w,
+        "chat.postMessage",
+        json!({"channel": general, "blocks": blocks}),
+        None,
+    );
+    assert_eq!(posted["message"]["blocks"], blocks);
+    assert_eq!(
+        posted["message"]["text"],
+        "Q3 close\n*Revenue* is final\nEMEA 12\nAMER 40"
+    );
+    conforms("chat.postMessage", &posted);
+    let ts = posted["ts"].as_str().unwrap().to_string();
+    let history = sok(
+        &mut w,
+        "conversations.history",
+        json!({"channel": general, "limit": 1}),
+        None,
+    );
+    assert_eq!(history["messages"][0]["blocks"], blocks);
+    conforms("conversations.history", &history);
+    // As JSON text in a form body, with a text of its own.
+    let resp = w.handle(
+        &Request::new(Method::Post, "/api/chat.postMessage")
+            .with_raw_body(format!(
+                "channel={general}&text=fallback&blocks={}",
+                percent_encoding::utf8_percent_encode(
+                    &json!([{"type": "divider"}]).to_string(),
+                    percent_encoding::NON_ALPHANUMERIC
+                )
+            ))
+            .with_content_type("application/x-www-form-urlencoded"),
+    );
+    assert_eq!(resp.body["ok"], true, "{}", resp.body);
+    assert_eq!(
+        (
+            resp.body["message"]["text"].as_str(),
+            &resp.body["message"]["blocks"]
+        ),
+        (Some("fallback"), &json!([{"type": "divider"}]))
+    );
+    // Updating the text keeps the blocks; `[]` removes them.
+    let kept = sok(
+        &mut w,
+        "chat.update",
+        json!({"channel": general, "ts": ts, "text": "edited"}),
+        None,
+    );
+    assert_eq!(kept["message"]["blocks"], blocks);
+    let dropped = sok(
+        &mut w,
+        "chat.update",
+        json!({"channel": general, "ts": ts, "text": "plain now", "blocks": []}),
+        None,
+    );
+    assert!(dropped["message"].get("blocks").is_none(), "{dropped}");
+    // Malformed blocks, or nothing to say at all.
+    let before = w.state_hash().unwrap();
+    for (args, code) in [
+        (
+            json!({"channel": general, "blocks": "not json"}),
+            "invalid_blocks_format",
+        ),
+        (
+            json!({"channel": general, "blocks": {"type": "divider"}}),
+            "invalid_blocks_format",
+        ),
+        (
+            json!({"channel": general, "blocks": [{"text": "no type"}]}),
+            "invalid_blocks",
+        ),
+        (
+            json!({"channel": general, "blocks": vec![json!({"type": "divider"}); 51]}),
+            "invalid_blocks",
+        ),
+        (json!({"channel": general, "blocks": []}), "no_text"),
+    ] {
+        serr(&mut w, "chat.postMessage", args, None, code);
+    }
+    assert_eq!(
+        w.state_hash().unwrap(),
+        before,
+        "refused posts write nothing"
+    );
+}

@@ -84,6 +84,17 @@ impl Args {
         }
     }
 
+    /// A JSON argument: a JSON value in a JSON body, or JSON text in a form or query
+    /// (`blocks=[...]`); `Err(())` when the text is not JSON.
+    pub fn json(&self, name: &str) -> Result<Option<Value>, ()> {
+        match self.raw(name) {
+            None => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => serde_json::from_str(s).map(Some).map_err(|_| ()),
+            Some(v) => Ok(Some(v.clone())),
+        }
+    }
+
     /// A string argument that must be present; `code` is the Slack error otherwise.
     pub fn need(&self, name: &str, code: &str) -> Result<String, ApiError> {
         self.str(name).ok_or_else(|| ApiError::slack(code))

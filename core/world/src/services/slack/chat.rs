@@ -33,12 +33,90 @@ fn message_in(ctx: &Ctx<'_>, ch: &Channel, ts: &str) -> Result<Message, ApiError
     model::load_message(ctx.db, &ch.id, ts)?.ok_or_else(|| ApiError::slack("message_not_found"))
 }
 
+/// Blocks a message may hold (Slack's limit).
+const MAX_BLOCKS: usize = 50;
+
 fn text_arg(args: &Args) -> Result<String, ApiError> {
     let text = args.need("text", "no_text")?;
     if text.chars().count() > MAX_TEXT {
         return Err(ApiError::slack("msg_too_long"));
     }
     Ok(text)
+}
+
+/// `blocks`: a JSON array (in a JSON body, or as JSON text in a form) of at most 50 objects, each
+/// with a string `type`. `[]` means no blocks.
+fn blocks_arg(args: &Args) -> Result<Option<Vec<Value>>, ApiError> {
+    match args.json("blocks") {
+        Err(()) => Err(ApiError::slack("invalid_blocks_format")),
+        Ok(None) => Ok(None),
+        Ok(Some(Value::Array(blocks))) => {
+            if blocks.len() > MAX_BLOCKS {
+                return Err(ApiError::slack("invalid_blocks"));
+            }
+            let typed = |b: &Value| {
+                b.get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| !t.is_empty())
+            };
+            if !blocks.iter().all(typed) {
+                return Err(ApiError::slack("invalid_blocks"));
+            }
+            Ok(Some(blocks))
+        }
+        Ok(Some(_)) => Err(ApiError::slack("invalid_blocks_format")),
+    }
+}
+
+/// The plain text of blocks (section, header and context texts, fields, in order): the message's
+/// `text` when it is posted with blocks only, so that search and plain readers see it.
+fn blocks_text(blocks: &[Value]) -> String {
+    fn texts(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(o) => {
+                if let (Some(Value::String(kind)), Some(Value::String(t))) =
+                    (o.get("type"), o.get("text"))
+                {
+                    if kind == "plain_text" || kind == "mrkdwn" {
+                        out.push(t.clone());
+                        return;
+                    }
+                }
+                for key in ["text", "fields", "elements"] {
+                    if let Some(inner) = o.get(key) {
+                        texts(inner, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| texts(i, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    blocks.iter().for_each(|b| texts(b, &mut out));
+    out.join("\n")
+}
+
+/// The text and blocks a post or an update carries: `text`, or blocks with their text as the
+/// fallback; neither is `no_text`.
+fn content_args(args: &Args) -> Result<(String, Option<Vec<Value>>), ApiError> {
+    let blocks = blocks_arg(args)?;
+    let text = match (args.str("text"), &blocks) {
+        (Some(_), _) => text_arg(args)?,
+        (None, Some(b)) if !b.is_empty() => blocks_text(b),
+        (None, _) => return Err(ApiError::slack("no_text")),
+    };
+    if text.chars().count() > MAX_TEXT {
+        return Err(ApiError::slack("msg_too_long"));
+    }
+    Ok((text, blocks))
+}
+
+fn blocks_json(blocks: &Option<Vec<Value>>) -> Option<String> {
+    blocks
+        .as_ref()
+        .filter(|b| !b.is_empty())
+        .map(|b| Value::Array(b.clone()).to_string())
 }
 
 /// The parent ts for a reply to `thread_ts` (a reply's own parent when given a reply).
@@ -51,7 +129,7 @@ fn thread_parent(ctx: &Ctx<'_>, ch: &Channel, thread_ts: &str) -> Result<String,
 pub fn post_message(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let (args, who) = setup(ctx, &["chat:write"])?;
     let ch = posting_channel(ctx, &who, &args)?;
-    let text = text_arg(&args)?;
+    let (text, blocks) = content_args(&args)?;
     let thread = match args.str("thread_ts") {
         Some(t) => Some(thread_parent(ctx, &ch, &t)?),
         None => None,
@@ -59,8 +137,8 @@ pub fn post_message(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let broadcast = thread.is_some() && args.bool("reply_broadcast", false)?;
     let ts = model::new_ts(ctx.db, &ch.id, ctx.now)?;
     ctx.db.execute(
-        "INSERT INTO slack_messages (channel_id, ts, user_id, text, subtype, thread_ts, reply_broadcast) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO slack_messages (channel_id, ts, user_id, text, subtype, thread_ts, reply_broadcast, blocks) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             ch.id,
             ts,
@@ -68,7 +146,8 @@ pub fn post_message(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             text,
             if broadcast { Some("thread_broadcast") } else { None },
             thread,
-            broadcast
+            broadcast,
+            blocks_json(&blocks)
         ],
     )?;
     if let Some(parent) = &thread {
@@ -95,15 +174,25 @@ pub fn update(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     if msg.user_id != who.id || msg.subtype.as_deref() == Some("tombstone") {
         return Err(ApiError::slack("cant_update_message"));
     }
-    let text = text_arg(&args)?;
+    let (text, blocks) = content_args(&args)?;
     let edited = model::ts_of(ctx.now, 0);
     ctx.db.execute(
         "UPDATE slack_messages SET text = ?3, edited_ts = ?4 WHERE channel_id = ?1 AND ts = ?2",
         params![ch.id, ts, text, edited],
     )?;
-    ok(
-        json!({"channel": ch.id, "ts": ts, "text": text, "message": {"text": text, "user": who.id, "edited": {"user": who.id, "ts": edited}}}),
-    )
+    // Blocks left out are kept; `[]` removes them.
+    if blocks.is_some() {
+        ctx.db.execute(
+            "UPDATE slack_messages SET blocks = ?3 WHERE channel_id = ?1 AND ts = ?2",
+            params![ch.id, ts, blocks_json(&blocks)],
+        )?;
+    }
+    let mut message =
+        json!({"text": text, "user": who.id, "edited": {"user": who.id, "ts": edited}});
+    if let Some(b) = message_in(ctx, &ch, &ts)?.blocks {
+        message["blocks"] = b;
+    }
+    ok(json!({"channel": ch.id, "ts": ts, "text": text, "message": message}))
 }
 
 pub fn delete(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {

@@ -6,6 +6,12 @@
 //! write methods answer POST only (a GET is refused by the router), so the action log's method
 //! tells reads from writes. Callers: see [`args::caller`] — without a token a request acts as its
 //! user with a full user token.
+//!
+//! Messages may carry Block Kit `blocks` (`chat.postMessage`, `chat.update`): kept as posted after
+//! a shape check (an array of at most 50 objects with a `type`; Slack's `invalid_blocks` and
+//! `invalid_blocks_format` otherwise), never rendered or checked element by element. A message
+//! posted with blocks and no `text` takes the blocks' texts as its `text` (where Slack stores its
+//! own fallback), so search and plain readers see the words.
 
 pub mod args;
 mod chat;

@@ -185,6 +185,8 @@ pub struct Message {
     pub reply_broadcast: bool,
     pub edited_ts: Option<String>,
     pub file_ids: Vec<String>,
+    /// Block Kit blocks, as posted.
+    pub blocks: Option<Value>,
 }
 
 impl Message {
@@ -196,7 +198,7 @@ impl Message {
 
 pub const MESSAGE_COLUMNS: &str =
     "channel_id, ts, user_id, text, subtype, thread_ts, reply_count, \
-latest_reply, reply_broadcast, edited_ts, file_ids";
+latest_reply, reply_broadcast, edited_ts, file_ids, blocks";
 
 pub fn message_from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
     let files: String = r.get(10)?;
@@ -212,6 +214,9 @@ pub fn message_from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
         reply_broadcast: r.get(8)?,
         edited_ts: r.get(9)?,
         file_ids: serde_json::from_str(&files).unwrap_or_default(),
+        blocks: r
+            .get::<_, Option<String>>(11)?
+            .and_then(|b| serde_json::from_str(&b).ok()),
     })
 }
 
@@ -367,6 +372,9 @@ pub fn message_json(db: &Connection, team: &str, m: &Message) -> Result<Value, A
     o.insert("type".into(), json!("message"));
     o.insert("user".into(), json!(m.user_id));
     o.insert("text".into(), json!(m.text));
+    if let Some(blocks) = &m.blocks {
+        o.insert("blocks".into(), blocks.clone());
+    }
     o.insert("ts".into(), json!(m.ts));
     o.insert("team".into(), json!(team));
     if let Some(bot_id) = db

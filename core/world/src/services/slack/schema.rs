@@ -116,3 +116,8 @@ CREATE TABLE slack_scheduled (
     date_created INTEGER NOT NULL
 );
 "#;
+
+/// Schema v3: Block Kit `blocks` of a message, as posted (NULL when it has none).
+pub const V3_BLOCKS: &str = r#"
+ALTER TABLE slack_messages ADD COLUMN blocks JSON;
+"#;

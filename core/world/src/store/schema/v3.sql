@@ -352,7 +352,7 @@ CREATE TABLE slack_messages (
     latest_reply TEXT,
     reply_broadcast BOOLEAN NOT NULL DEFAULT 0,
     edited_ts TEXT,
-    file_ids JSON NOT NULL DEFAULT '[]',
+    file_ids JSON NOT NULL DEFAULT '[]', blocks JSON,
     PRIMARY KEY (channel_id, ts)
 );
 CREATE INDEX slack_messages_thread ON slack_messages(channel_id, thread_ts);
