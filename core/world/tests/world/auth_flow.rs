@@ -365,95 +365,80 @@ fn wrong_verifier_redirect_scope_and_replay_are_rejected() {
         .contains("error=access_denied"));
 }
 
+/// Refresh tokens behave as Google's: long-lived, not rotated (a refresh answers only a new
+/// access token), usable again and again until revoked; revoking one ends the grant.
 #[test]
-fn refresh_rotation_reuse_detection_and_expiry() {
+fn refresh_tokens_keep_working_until_revoked_and_access_expires() {
     let mut w = crate::support::world();
     w.set_auth_enforcement(true).unwrap();
     let code = consent_code(&mut w, "slack:channels:read");
     let first = exchange(&mut w, &code).body;
     let access1 = first["access_token"].as_str().unwrap().to_string();
-    let refresh1 = first["refresh_token"].as_str().unwrap().to_string();
+    let refresh = first["refresh_token"].as_str().unwrap().to_string();
 
     // Expiry follows the world clock.
     let now = w.now().unwrap();
     w.set_now(now + Duration::seconds(3601)).unwrap();
-    let body = slack_with(
-        &mut w,
-        Method::Get,
-        "conversations.list",
-        None,
-        Some(&access1),
-    );
-    assert_eq!(body["error"], "token_expired");
+    let list = |w: &mut env0_world::World, token: &str| {
+        slack_with(w, Method::Get, "conversations.list", None, Some(token))
+    };
+    assert_eq!(list(&mut w, &access1)["error"], "token_expired");
 
-    // Refresh rotates: a new access and a new refresh token.
-    let resp = post_form(
-        &mut w,
-        "/oauth2/token",
-        &[
+    let refresh_with = |w: &mut env0_world::World, extra: &[(&str, &str)]| {
+        let mut form = vec![
             ("grant_type", "refresh_token"),
             ("client_id", AGENT),
-            ("refresh_token", &refresh1),
-        ],
-    );
-    assert_eq!(resp.status, 200, "{}", resp.body);
-    let access2 = resp.body["access_token"].as_str().unwrap().to_string();
-    let refresh2 = resp.body["refresh_token"].as_str().unwrap().to_string();
-    assert_ne!(refresh1, refresh2);
-    assert_eq!(
-        slack_with(
-            &mut w,
-            Method::Get,
-            "conversations.list",
-            None,
-            Some(&access2)
-        )["ok"],
-        true
-    );
+            ("refresh_token", refresh.as_str()),
+        ];
+        form.extend_from_slice(extra);
+        post_form(w, "/oauth2/token", &form)
+    };
+    // Twice with the same refresh token: two new access tokens, no new refresh token.
+    let mut accesses = Vec::new();
+    for _ in 0..2 {
+        let resp = refresh_with(&mut w, &[]);
+        assert_eq!(resp.status, 200, "{}", resp.body);
+        assert!(resp.body.get("refresh_token").is_none(), "{}", resp.body);
+        assert_eq!(resp.body["scope"], "slack:channels:read");
+        let access = resp.body["access_token"].as_str().unwrap().to_string();
+        assert_eq!(list(&mut w, &access)["ok"], true);
+        accesses.push(access);
+    }
+    assert_ne!(accesses[0], accesses[1]);
     // Narrowing is allowed, widening is not.
-    let resp = post_form(
-        &mut w,
-        "/oauth2/token",
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", AGENT),
-            ("refresh_token", &refresh2),
-            ("scope", "gmail.readonly"),
-        ],
-    );
-    assert_eq!(resp.body["error"], "invalid_scope");
-
-    // Reusing the rotated refresh token is treated as theft: the whole grant dies.
-    let resp = post_form(
-        &mut w,
-        "/oauth2/token",
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", AGENT),
-            ("refresh_token", &refresh1),
-        ],
-    );
-    assert_eq!(resp.body["error"], "invalid_grant");
     assert_eq!(
-        slack_with(
-            &mut w,
-            Method::Get,
-            "conversations.list",
-            None,
-            Some(&access2)
-        )["error"],
-        "token_revoked"
+        refresh_with(&mut w, &[("scope", "gmail.readonly")]).body["error"],
+        "invalid_scope"
     );
-    let resp = post_form(
+
+    // Revoking the refresh token ends the grant: its access tokens and itself.
+    let resp = post_form(&mut w, "/oauth2/revoke", &[("token", refresh.as_str())]);
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    for access in &accesses {
+        assert_eq!(list(&mut w, access)["error"], "token_revoked");
+    }
+    assert_eq!(refresh_with(&mut w, &[]).body["error"], "invalid_grant");
+}
+
+/// Token responses name scopes as Google does (URLs), whatever spelling the request used.
+#[test]
+fn token_responses_report_scopes_as_google_urls() {
+    let mut w = crate::support::world();
+    let code = consent_code(
         &mut w,
-        "/oauth2/token",
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", AGENT),
-            ("refresh_token", &refresh2),
-        ],
+        "https://www.googleapis.com/auth/gmail.readonly openid email",
     );
-    assert_eq!(resp.body["error"], "invalid_grant");
+    let body = exchange(&mut w, &code).body;
+    let mut scopes: Vec<&str> = body["scope"].as_str().unwrap().split(' ').collect();
+    scopes.sort();
+    assert_eq!(
+        scopes,
+        [
+            "https://www.googleapis.com/auth/gmail.readonly",
+            "https://www.googleapis.com/auth/userinfo.email",
+            "openid"
+        ]
+    );
 }
 
 #[test]

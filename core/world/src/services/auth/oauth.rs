@@ -1,6 +1,10 @@
 //! OAuth 2.0 / OIDC endpoints: discovery, authorize + consent decision (JSON instead of HTML
-//! pages and 302s), token (authorization_code with PKCE, refresh_token with rotation,
-//! client_credentials with subject delegation), revoke and userinfo.
+//! pages and 302s), token (authorization_code with PKCE, refresh_token, client_credentials with
+//! subject delegation), revoke and userinfo.
+//!
+//! As Google's: a refresh token is long-lived and not rotated — a refresh answers a new access
+//! token (no new refresh token) and the same refresh token keeps working until it, the app's
+//! access or a scope of it is revoked. Token responses report scopes as Google's URLs.
 //!
 //! Token and authorize errors are RFC 6749 bodies `{"error","error_description"}` with status 400
 //! (401 for `invalid_client`), returned as replies rather than through the Google envelope,
@@ -551,27 +555,10 @@ fn refresh_grant(ctx: &Ctx<'_>, p: &Params, client: &Client) -> Result<Reply, Ap
     };
     let user = old.user_id.clone().unwrap_or_default();
     if old.revoked {
-        let rotated: bool = ctx
-            .db
-            .prepare_cached("SELECT 1 FROM auth_tokens WHERE parent = ?1")?
-            .exists([&old.token])?;
-        if rotated {
-            // Reuse of a rotated refresh token: assume theft, revoke the whole grant.
-            let n = tokens::revoke_grant(ctx.db, ctx.now, &client.client_id, &user)?;
-            tokens::audit(
-                ctx.db,
-                ctx.now,
-                Some(&user),
-                Some(&client.client_id),
-                "refresh_token_reuse",
-                None,
-                json!({"tokens_revoked": n}),
-            )?;
-        }
         return Ok(oauth_error(
             400,
             "invalid_grant",
-            "refresh token was revoked",
+            "Token has been expired or revoked.",
         ));
     }
     let Some(granted) = tokens::consent_scopes(ctx.db, &user, &client.client_id)? else {
@@ -599,7 +586,7 @@ fn refresh_grant(ctx: &Ctx<'_>, p: &Params, client: &Client) -> Result<Reply, Ap
             }
         }
     }
-    tokens::revoke_token(ctx.db, ctx.now, &old.token)?;
+    // Not rotated: only a new access token, derived from the refresh token.
     let issued = tokens::issue(
         ctx.db,
         ctx.now,
@@ -607,7 +594,7 @@ fn refresh_grant(ctx: &Ctx<'_>, p: &Params, client: &Client) -> Result<Reply, Ap
         Some(&user),
         &scopes,
         client.ttl,
-        true,
+        false,
         Some(&old.token),
         None,
     )?;

@@ -116,6 +116,20 @@ pub fn normalize(scope: &str) -> Option<&'static str> {
     SCOPES.iter().map(|(name, _)| *name).find(|name| *name == s)
 }
 
+/// A canonical scope as Google spells it in token responses: a URL for Google's API scopes
+/// (`gmail` is `https://mail.google.com/`, `email` `…/auth/userinfo.email`), the OpenID names as
+/// they are; Slack scopes stay as they are.
+pub fn google_url(scope: &str) -> String {
+    match scope {
+        "openid" => "openid".into(),
+        "gmail" => "https://mail.google.com/".into(),
+        "email" => "https://www.googleapis.com/auth/userinfo.email".into(),
+        "profile" => "https://www.googleapis.com/auth/userinfo.profile".into(),
+        s if s.starts_with("slack:") => s.into(),
+        s => format!("https://www.googleapis.com/auth/{s}"),
+    }
+}
+
 pub fn describe(scope: &str) -> &'static str {
     SCOPES
         .iter()
@@ -220,6 +234,14 @@ mod tests {
     #[test]
     fn aliases_normalise() {
         assert_eq!(normalize("https://mail.google.com/"), Some("gmail"));
+        // Every canonical scope's Google spelling reads back as itself.
+        for (name, _) in SCOPES {
+            assert_eq!(normalize(&google_url(name)), Some(*name), "{name}");
+        }
+        assert_eq!(
+            google_url("drive.readonly"),
+            "https://www.googleapis.com/auth/drive.readonly"
+        );
         assert_eq!(
             normalize("https://www.googleapis.com/auth/drive.readonly"),
             Some("drive.readonly")

@@ -126,7 +126,14 @@ impl Issued {
             "access_token": self.access_token,
             "token_type": "Bearer",
             "expires_in": self.expires_in,
-            "scope": self.scopes.join(" "),
+            // As Google reports them: URLs (what OAuth client libraries compare with what they
+            // asked for).
+            "scope": self
+                .scopes
+                .iter()
+                .map(|s| super::scopes::google_url(s))
+                .collect::<Vec<_>>()
+                .join(" "),
         });
         if let (Some(o), Some(r)) = (body.as_object_mut(), &self.refresh_token) {
             o.insert("refresh_token".into(), json!(r));
