@@ -339,3 +339,55 @@ def test_gmail_media_upload_send_draft_and_resumable(world):
     with pytest.raises(HttpError) as err:
         g.users().messages().send(userId="me", media_body=MediaIoBaseUpload(io.BytesIO(b"hi"), mimetype="text/plain")).execute()
     assert err.value.resp.status == 400
+
+
+def test_google_auth_refreshes_the_same_token_and_sees_url_scopes(world):
+    """The OAuth code flow with PKCE over HTTP (the consent decision as a browser would post it),
+    then google-auth's own Credentials.refresh against the world's token endpoint, twice with the
+    same refresh token, and the access token used by the Gmail client."""
+    import hashlib
+    import json
+    import secrets
+    import urllib.parse
+    import urllib.request
+
+    import google_auth_httplib2
+    from google.oauth2.credentials import Credentials
+
+    scopes = ["https://www.googleapis.com/auth/gmail.readonly", "openid"]
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    redirect = "http://127.0.0.1:8765/callback"
+    query = urllib.parse.urlencode({
+        "client_id": "env0-agent", "redirect_uri": redirect, "response_type": "code",
+        "scope": " ".join(scopes), "state": "s1", "code_challenge": challenge, "code_challenge_method": "S256",
+    })
+    with urllib.request.urlopen(f"{world.base}/o/oauth2/v2/auth?{query}") as resp:
+        screen = json.loads(resp.read())
+    decision = dict(screen["decision_params"], decision="allow")
+    req = urllib.request.Request(f"{world.base}/o/oauth2/v2/auth/callback", data=json.dumps(decision).encode(), method="POST")
+    req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req) as resp:
+        code = json.loads(resp.read())["code"]
+    form = urllib.parse.urlencode({
+        "grant_type": "authorization_code", "client_id": "env0-agent", "code": code,
+        "redirect_uri": redirect, "code_verifier": verifier,
+    }).encode()
+    with urllib.request.urlopen(urllib.request.Request(f"{world.base}/oauth2/token", data=form, method="POST")) as resp:
+        tokens = json.loads(resp.read())
+    assert sorted(tokens["scope"].split()) == sorted(scopes)
+
+    creds = Credentials(
+        token=None, refresh_token=tokens["refresh_token"], token_uri=f"{world.base}/oauth2/token",
+        # A public (PKCE) client has no secret; google-auth wants the field set all the same.
+        client_id="env0-agent", client_secret="", scopes=scopes,
+    )
+    http_request = google_auth_httplib2.Request(httplib2.Http(timeout=30))
+    # google-auth raises RefreshError when a requested scope is missing from the answer's `scope`.
+    creds.refresh(http_request)
+    first = creds.token
+    creds.refresh(http_request)
+    assert creds.token != first and creds.refresh_token == tokens["refresh_token"]
+    g = build("gmail", "v1", http=google_auth_httplib2.AuthorizedHttp(creds, http=httplib2.Http(timeout=30)),
+              static_discovery=True, client_options={"api_endpoint": f"{world.base}/"})
+    assert g.users().messages().list(userId="me", maxResults=2).execute()["messages"]
