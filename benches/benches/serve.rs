@@ -145,22 +145,26 @@ fn main() {
     );
     // The same requests in process, one at a time: what the world itself costs.
     {
-        let mut w = env0_world::World::from_snapshot(&base).expect("world");
-        for path in [
-            "/gmail/v1/users/me/messages",
-            "/calendar/v3/calendars/primary/events",
-            "/drive/v3/files",
-        ] {
-            let req = env0_world::Request::get(path);
-            let n = 20;
-            let t = Instant::now();
-            for _ in 0..n {
-                assert!(w.handle(&req).is_success());
+        let copied = env0_world::World::from_snapshot(&base).expect("world");
+        let shared = env0_world::World::from_snapshot_shared(&base).expect("world");
+        for (kind, mut w) in [("copied image", copied), ("shared image", shared)] {
+            for path in [
+                "/gmail/v1/users/me/messages",
+                "/calendar/v3/calendars/primary/events",
+                "/drive/v3/files",
+            ] {
+                let req = env0_world::Request::get(path);
+                assert!(w.handle(&req).is_success()); // warm-up
+                let n = 20;
+                let t = Instant::now();
+                for _ in 0..n {
+                    assert!(w.handle(&req).is_success());
+                }
+                eprintln!(
+                    "in process ({kind}): {path}: {:.2} ms per request",
+                    ms(t.elapsed()) / n as f64
+                );
             }
-            eprintln!(
-                "in process: {path}: {:.2} ms per request",
-                ms(t.elapsed()) / n as f64
-            );
         }
         let t = Instant::now();
         let n = 50;
@@ -168,7 +172,15 @@ fn main() {
             std::hint::black_box(env0_world::World::from_snapshot(&base).expect("world"));
         }
         eprintln!(
-            "in process: world from snapshot: {:.3} ms",
+            "in process: world from snapshot (copied image): {:.3} ms",
+            ms(t.elapsed()) / n as f64
+        );
+        let t = Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(env0_world::World::from_snapshot_shared(&base).expect("world"));
+        }
+        eprintln!(
+            "in process: world from snapshot (shared image): {:.3} ms",
             ms(t.elapsed()) / n as f64
         );
     }

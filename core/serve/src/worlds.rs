@@ -1,7 +1,9 @@
 //! The server's worlds: named, isolated, each behind its own lock.
 //!
-//! A world is created from a snapshot (an in-memory SQLite image), so creating one costs a copy of
-//! the image and SQLite's deserialise; requests to different worlds never wait on each other.
+//! A world is created from a snapshot (an in-memory SQLite image) copy-on-write
+//! (`World::from_snapshot_shared`): it shares the image and holds only the pages it writes, so
+//! creating one costs opening a SQLite connection, not a copy of the image. Requests to different
+//! worlds never wait on each other.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -93,7 +95,8 @@ impl Worlds {
 
     fn new_slot(&self, from: &Snapshot) -> Result<Slot, env0_world::Error> {
         Ok(Slot {
-            world: Mutex::new(World::from_snapshot(from)?),
+            // Copy-on-write: the world reads through to the image and keeps what it writes.
+            world: Mutex::new(World::from_snapshot_shared(from)?),
             initial: from.clone(),
         })
     }

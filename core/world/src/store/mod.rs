@@ -141,6 +141,36 @@ impl World {
         })
     }
 
+    /// An in-memory world that shares `snapshot`'s image and keeps only what it writes (see
+    /// the `env0-cow` crate): created without copying the image, so in a fraction of [`World::from_snapshot`]'s
+    /// time and memory. It answers exactly as a world from [`World::from_snapshot`] does.
+    pub fn from_snapshot_shared(snapshot: &Snapshot) -> Result<World> {
+        env0_cow::register().map_err(Error::Invalid)?;
+        let name = env0_cow::stage(snapshot.shared_bytes());
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | rusqlite::OpenFlags::SQLITE_OPEN_EXRESCODE;
+        let mut conn = match Connection::open_with_flags_and_vfs(&name, flags, env0_cow::VFS_NAME) {
+            Ok(c) => c,
+            Err(e) => {
+                env0_cow::unstage(&name);
+                return Err(Error::InvalidSnapshot(format!(
+                    "SQLite refused the image: {e}"
+                )));
+            }
+        };
+        // The rollback journal and temporary tables stay in memory: the VFS opens no other file.
+        conn.pragma_update(None, "journal_mode", "MEMORY")?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        configure(&conn)?;
+        schema::migrate(&mut conn)?;
+        Ok(World {
+            conn,
+            storage: Storage::Memory,
+            snapshots: BTreeMap::new(),
+        })
+    }
+
     /// An in-memory world loaded from a snapshot file (see [`World::save_to_file`]).
     pub fn load_file(path: &Path) -> Result<World> {
         World::from_snapshot(&Snapshot::read_file(path)?)

@@ -85,6 +85,11 @@ impl Snapshot {
         &self.bytes
     }
 
+    /// The image itself, shared (what a copy-on-write world reads through to).
+    pub(crate) fn shared_bytes(&self) -> std::sync::Arc<[u8]> {
+        std::sync::Arc::clone(&self.bytes)
+    }
+
     pub fn len(&self) -> usize {
         self.bytes.len()
     }

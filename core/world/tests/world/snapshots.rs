@@ -227,3 +227,70 @@ fn two_worlds_never_interfere() {
     assert_eq!(b.state_hash().unwrap(), hb);
     assert_ne!(a.now().unwrap(), b.now().unwrap());
 }
+
+fn base_snapshot() -> &'static Snapshot {
+    static BASE: std::sync::OnceLock<Snapshot> = std::sync::OnceLock::new();
+    BASE.get_or_init(|| crate::support::world().snapshot().unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A copy-on-write world (`from_snapshot_shared`) answers every request as a world with its
+    /// own copy of the image does, ends in the same image byte for byte, and never writes the
+    /// shared image.
+    #[test]
+    fn shared_worlds_answer_as_copied_ones(reqs in prop::collection::vec(
+        random_requests::request(random_requests::harvest_ids(&crate::support::world())), 1..30)) {
+        let base = base_snapshot();
+        let before = base.as_bytes().to_vec();
+        let mut copied = World::from_snapshot(base).unwrap();
+        let mut shared = World::from_snapshot_shared(base).unwrap();
+        // A second shared world beside it, written too: the two must not see each other.
+        let other = World::from_snapshot_shared(base).unwrap();
+        other.conn().execute("UPDATE users SET title = 'other' WHERE id = 'user_priya'", []).unwrap();
+        for req in &reqs {
+            let (a, b) = (copied.handle(req), shared.handle(req));
+            prop_assert_eq!(a.status, b.status, "{:?}", req);
+            prop_assert_eq!(a.body, b.body, "{:?}", req);
+            // Drop SQLite's page cache, so that what follows is read back through the VFS.
+            shared.conn().execute_batch("PRAGMA shrink_memory").unwrap();
+        }
+        prop_assert_eq!(copied.state_hash().unwrap(), shared.state_hash().unwrap());
+        prop_assert!(copied.snapshot().unwrap().as_bytes() == shared.snapshot().unwrap().as_bytes(), "images differ");
+        prop_assert!(base.as_bytes() == &before[..], "the shared image was written");
+        // Restoring the base brings the shared world back, as it does a copied one.
+        shared.restore(base).unwrap();
+        prop_assert_eq!(shared.state_hash().unwrap(), World::from_snapshot(base).unwrap().state_hash().unwrap());
+        prop_assert_ne!(other.state_hash().unwrap(), shared.state_hash().unwrap());
+    }
+}
+
+#[test]
+fn shared_worlds_of_the_large_world_are_cheap_and_independent() {
+    let base = seeded_world(&WorldOptions::default(), Scale::LARGE)
+        .unwrap()
+        .snapshot()
+        .unwrap();
+    let mut worlds: Vec<World> = (0..50)
+        .map(|_| World::from_snapshot_shared(&base).unwrap())
+        .collect();
+    for (i, w) in worlds.iter_mut().enumerate() {
+        let req = Request::post(
+            "/gmail/v1/users/me/labels",
+            serde_json::json!({"name": format!("L{i}")}),
+        );
+        assert!(w.handle(&req).is_success());
+    }
+    for (i, w) in worlds.iter().enumerate() {
+        let names: Vec<String> = w
+            .conn()
+            .prepare("SELECT name FROM gmail_labels WHERE name LIKE 'L%'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(names, vec![format!("L{i}")]);
+    }
+}
