@@ -76,7 +76,6 @@ fn configure(conn: &Connection) -> Result<()> {
     // State dumps read every table (~40) with a prepared statement each; the default cache of
     // 16 would prepare them anew on every dump.
     conn.set_prepared_statement_cache_capacity(128);
-    conn.pragma_update(None, "cache_size", -16000)?;
     Ok(())
 }
 
