@@ -9,7 +9,8 @@
 //!    metadata and the bytes to the world as `uploadType=multipart` and answers what the world
 //!    answers; the session ends.
 //!
-//! Sessions live in memory, per server, bounded in number and by the body limit.
+//! Sessions live in memory, per server, bounded in number (64) and by the body limit; one left
+//! unfinished for an hour is dropped when another opens.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -22,6 +23,8 @@ use crate::http::google_error;
 
 /// Open sessions a server keeps at most.
 pub const MAX_SESSIONS: usize = 64;
+/// A session not finished within this time is dropped when another opens.
+pub const SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// One open session.
 pub(crate) struct Session {
@@ -36,6 +39,7 @@ pub(crate) struct Session {
     pub(crate) token: Option<String>,
     pub(crate) user: Option<String>,
     bytes: Vec<u8>,
+    opened: std::time::Instant,
 }
 
 /// What a session's request came to.
@@ -164,6 +168,7 @@ impl Sessions {
             .collect();
         let id = hex::encode(rand::random::<[u8; 12]>());
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        open.retain(|_, s| s.opened.elapsed() < SESSION_TTL);
         if open.len() >= MAX_SESSIONS {
             return google_error(
                 429,
@@ -183,6 +188,7 @@ impl Sessions {
                 token,
                 user,
                 bytes: Vec::new(),
+                opened: std::time::Instant::now(),
             },
         );
         let mut location_query = query;

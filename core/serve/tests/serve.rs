@@ -504,6 +504,21 @@ fn resumable_uploads_take_chunks_in_order_and_refuse_the_rest() {
         "range",
     );
     assert_eq!(status, 413, "{text}");
+    // At most 64 sessions open at once: the 65th is refused.
+    let statuses: Vec<u16> = (0..65)
+        .map(|_| {
+            send_raw(
+                "POST",
+                &format!("{files}?uploadType=resumable"),
+                &[("Content-Type", "application/json")],
+                b"{}",
+                "location",
+            )
+            .0
+        })
+        .collect();
+    assert!(statuses[..64].iter().all(|s| *s == 200), "{statuses:?}");
+    assert_eq!(statuses[64], 429);
     running.stop().expect("stop");
 }
 
