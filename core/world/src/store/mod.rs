@@ -131,6 +131,11 @@ impl World {
     pub fn from_snapshot(snapshot: &Snapshot) -> Result<World> {
         let mut conn = Connection::open_in_memory()?;
         snapshot.load_into(&mut conn)?;
+        World::in_memory(conn)
+    }
+
+    /// An in-memory world on an open connection to a snapshot's image.
+    fn in_memory(mut conn: Connection) -> Result<World> {
         configure(&conn)?;
         schema::migrate(&mut conn)?;
         Ok(World {
@@ -140,16 +145,16 @@ impl World {
         })
     }
 
-    /// An in-memory world that shares `snapshot`'s image and keeps only what it writes (see
-    /// the `env0-cow` crate): created without copying the image, so in a fraction of [`World::from_snapshot`]'s
-    /// time and memory. It answers exactly as a world from [`World::from_snapshot`] does.
+    /// An in-memory world that shares `snapshot`'s image and keeps only what it writes (see the
+    /// `env0-cow` crate): made without copying the image, in a fraction of
+    /// [`World::from_snapshot`]'s time and memory, and answering exactly as such a world does.
     pub fn from_snapshot_shared(snapshot: &Snapshot) -> Result<World> {
         env0_cow::register().map_err(Error::Invalid)?;
         let name = env0_cow::stage(snapshot.shared_bytes());
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
             | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
             | rusqlite::OpenFlags::SQLITE_OPEN_EXRESCODE;
-        let mut conn = match Connection::open_with_flags_and_vfs(&name, flags, env0_cow::VFS_NAME) {
+        let conn = match Connection::open_with_flags_and_vfs(&name, flags, env0_cow::VFS_NAME) {
             Ok(c) => c,
             Err(e) => {
                 env0_cow::unstage(&name);
@@ -161,13 +166,7 @@ impl World {
         // The rollback journal and temporary tables stay in memory: the VFS opens no other file.
         conn.pragma_update(None, "journal_mode", "MEMORY")?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        configure(&conn)?;
-        schema::migrate(&mut conn)?;
-        Ok(World {
-            conn,
-            storage: Storage::Memory,
-            snapshots: BTreeMap::new(),
-        })
+        World::in_memory(conn)
     }
 
     /// An in-memory world loaded from a snapshot file (see [`World::save_to_file`]).
