@@ -186,7 +186,7 @@ impl Op {
         let mut world = slot.world();
         match self {
             Op::Reset => {
-                world.restore(slot.initial()).map_err(internal)?;
+                world.restore_shared(slot.initial()).map_err(internal)?;
                 Ok(json!({"status": "ok"}))
             }
             Op::State => to_value(&world.state_dump().map_err(internal)?),
@@ -208,10 +208,10 @@ impl Op {
                 Ok(json!({"status": "ok", "name": name}))
             }
             Op::Restore(name) => {
-                if world.named_snapshot(&name).is_none() {
+                let Some(snap) = world.named_snapshot(&name).cloned() else {
                     return Err((404, "notFound", format!("no snapshot named '{name}'")));
-                }
-                world.restore_snapshot(&name).map_err(internal)?;
+                };
+                world.restore_shared(&snap).map_err(internal)?;
                 Ok(json!({"status": "ok", "name": name}))
             }
         }

@@ -230,6 +230,19 @@ impl World {
         Ok(())
     }
 
+    /// Like [`World::restore`], but an in-memory world comes back copy-on-write over `snapshot`'s
+    /// image (as [`World::from_snapshot_shared`] makes it) instead of copying it; its named
+    /// snapshots stay. A file world restores as [`World::restore`] does.
+    pub fn restore_shared(&mut self, snapshot: &Snapshot) -> Result<()> {
+        match self.storage {
+            Storage::Memory => {
+                self.conn = World::from_snapshot_shared(snapshot)?.conn;
+                Ok(())
+            }
+            Storage::File(_) => self.restore(snapshot),
+        }
+    }
+
     /// Keeps a snapshot under `name` (replacing any earlier one of that name).
     pub fn save_snapshot(&mut self, name: &str) -> Result<()> {
         let snap = self.snapshot()?;

@@ -35,21 +35,21 @@ pub fn rows_on(ctx: &Ctx<'_>, cal: &CalendarRow) -> Result<Vec<EventRow>, ApiErr
 
 /// [`rows_on`], as full rows or as light ones ([`EventRow::select_light`]).
 fn rows_on_as(ctx: &Ctx<'_>, cal: &CalendarRow, light: bool) -> Result<Vec<EventRow>, ApiError> {
-    let select = |where_sql: &str, args: &[&dyn rusqlite::ToSql]| {
+    // Light invitation rows carry their attendees: `visible_on` checks them.
+    let select = |where_sql: &str, args: &[&dyn rusqlite::ToSql], with_attendees: bool| {
         if light {
-            // Invitations are checked against the attendees, so those rows carry them.
-            let invited = where_sql.contains("attendees");
-            EventRow::select_light(ctx.db, where_sql, args, invited)
+            EventRow::select_light(ctx.db, where_sql, args, with_attendees)
         } else {
             EventRow::select(ctx.db, where_sql, args)
         }
     };
-    let mut rows = select("calendar_id = ?1", &[&cal.id])?;
+    let mut rows = select("calendar_id = ?1", &[&cal.id], false)?;
     if cal.is_primary {
         let pattern = format!("%\"email\":\"{}\"%", cal.id.to_ascii_lowercase());
         let invited = select(
             "calendar_id <> ?1 AND attendees LIKE ?2",
             &[&cal.id, &pattern],
+            true,
         )?;
         rows.extend(invited.into_iter().filter(|r| visible_on(r, cal)));
     }

@@ -88,16 +88,29 @@ impl FileRow {
     }
 }
 
-/// Joins a file with the per-user state of user `?1`.
+/// Joins a file with the per-user state of user `?1` (and, for the content, Docs' plain text).
 const FILE_FROM: &str = "drive_files f LEFT JOIN docs_documents d ON d.id = f.id \
     LEFT JOIN drive_user_files u ON u.file_id = f.id AND u.user_id = ?1";
+/// The same without Docs' text, for a load that reads no content.
+const FILE_FROM_NO_CONTENT: &str =
+    "drive_files f LEFT JOIN drive_user_files u ON u.file_id = f.id AND u.user_id = ?1";
 
-const FILE_COLUMNS: &str = "f.id, f.name, f.mime_type, f.parent_id, f.owner_id, \
-    f.last_modifying_user_id, f.description, COALESCE(u.starred, 0), f.trashed, \
-    f.explicitly_trashed, f.trashed_time, f.trashing_user_id, f.created_time, f.modified_time, \
-    u.viewed_time, \
-    f.version, f.head_revision_id, COALESCE(d.plain_text, f.content), f.properties, \
-    f.app_properties, f.writers_can_share, f.copy_requires_writer_permission, f.original_filename";
+/// The columns [`file_from_row`] reads, with `content` as the content column's expression.
+macro_rules! file_columns {
+    ($content:literal) => {
+        concat!(
+            "f.id, f.name, f.mime_type, f.parent_id, f.owner_id, ",
+            "f.last_modifying_user_id, f.description, COALESCE(u.starred, 0), f.trashed, ",
+            "f.explicitly_trashed, f.trashed_time, f.trashing_user_id, f.created_time, ",
+            "f.modified_time, u.viewed_time, f.version, f.head_revision_id, ",
+            $content,
+            ", f.properties, f.app_properties, f.writers_can_share, ",
+            "f.copy_requires_writer_permission, f.original_filename"
+        )
+    };
+}
+const FILE_COLUMNS: &str = file_columns!("COALESCE(d.plain_text, f.content)");
+const FILE_COLUMNS_NO_CONTENT: &str = file_columns!("NULL");
 
 fn json_map(text: String) -> Map<String, Value> {
     serde_json::from_str(&text).unwrap_or_default()
@@ -364,11 +377,7 @@ impl Store {
         let sql = if content {
             format!("SELECT {FILE_COLUMNS} FROM {FILE_FROM}")
         } else {
-            // The same columns with NULL for the content, and no join for Docs' text.
-            let columns = FILE_COLUMNS.replace("COALESCE(d.plain_text, f.content)", "NULL");
-            let from = FILE_FROM.replace("LEFT JOIN docs_documents d ON d.id = f.id ", "");
-            debug_assert!(columns != FILE_COLUMNS && from != FILE_FROM);
-            format!("SELECT {columns} FROM {from}")
+            format!("SELECT {FILE_COLUMNS_NO_CONTENT} FROM {FILE_FROM_NO_CONTENT}")
         };
         let mut stmt = conn.prepare_cached(&sql)?;
         let files = stmt

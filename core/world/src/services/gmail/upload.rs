@@ -17,13 +17,17 @@ use crate::rest::{ApiError, Ctx, Reply};
 fn json_body(ctx: &Ctx<'_>, draft: bool) -> Result<String, ApiError> {
     let body = ctx.raw_body().unwrap_or("");
     let (meta, media_type, message) = match ctx.query.get("uploadType").unwrap_or("media") {
-        "media" => (json!({}), ctx.content_type.unwrap_or(""), body.to_string()),
+        "media" => (
+            json!({}),
+            ctx.content_type.unwrap_or("").to_string(),
+            body.to_string(),
+        ),
         "multipart" | "related" => {
             let (meta, media) = parse_multipart(body)?;
-            let (t, text) = media.ok_or_else(|| {
+            let (media_type, message) = media.ok_or_else(|| {
                 ApiError::bad_request("The multipart upload has no message part after the metadata")
             })?;
-            return finish(meta, &t, text, draft);
+            (meta, media_type, message)
         }
         "resumable" => {
             return Err(ApiError::bad_request(
@@ -32,7 +36,7 @@ fn json_body(ctx: &Ctx<'_>, draft: bool) -> Result<String, ApiError> {
         }
         other => return Err(ApiError::invalid_parameter("uploadType", other)),
     };
-    finish(meta, media_type, message, draft)
+    finish(meta, &media_type, message, draft)
 }
 
 fn finish(

@@ -102,7 +102,7 @@ fn blocks_text(blocks: &[Value]) -> String {
 fn content_args(args: &Args) -> Result<(String, Option<Vec<Value>>), ApiError> {
     let blocks = blocks_arg(args)?;
     let text = match (args.str("text"), &blocks) {
-        (Some(_), _) => text_arg(args)?,
+        (Some(t), _) => t,
         (None, Some(b)) if !b.is_empty() => blocks_text(b),
         (None, _) => return Err(ApiError::slack("no_text")),
     };
