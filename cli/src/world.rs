@@ -64,8 +64,13 @@ enum WorldCommand {
         method: String,
         /// Path with query string, e.g. /calendar/v3/calendars/primary/events?maxResults=5
         path: String,
-        /// JSON body; `@FILE` reads a file, `-` reads standard input.
+        /// Body (JSON for most methods); `@FILE` reads a file, `-` reads standard input. A body
+        /// that is not UTF-8 (a binary upload) is sent as bytes.
         body: Option<String>,
+        /// The body's `Content-Type`, e.g. `image/png` for `uploadType=media`, or
+        /// `application/x-www-form-urlencoded` for Slack forms.
+        #[arg(long)]
+        content_type: Option<String>,
         #[command(flatten)]
         source: WorldSource,
         /// Acting user (id or email). Default: the primary user (alex@nexusai.com).
@@ -140,11 +145,13 @@ pub fn run(args: WorldArgs) -> Result<i32> {
             user,
             token,
             dry_run,
+            content_type,
         } => {
             return call(CallArgs {
                 method,
                 path,
                 body,
+                content_type,
                 source,
                 user,
                 token,
@@ -255,24 +262,21 @@ fn summary(world: &World) -> Result<Value> {
     }))
 }
 
-fn read_body(body: Option<String>) -> Result<Option<String>> {
+fn read_body(body: Option<String>) -> Result<Option<Vec<u8>>> {
     Ok(match body.as_deref() {
         None => None,
         Some("-") => {
-            let mut s = String::new();
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut s)
+                .read_to_end(&mut bytes)
                 .context("reading the body from standard input")?;
-            Some(s)
+            Some(bytes)
         }
         Some(arg) if arg.starts_with('@') => {
             let path = &arg[1..];
-            Some(
-                std::fs::read_to_string(path)
-                    .with_context(|| format!("reading body file {path}"))?,
-            )
+            Some(std::fs::read(path).with_context(|| format!("reading body file {path}"))?)
         }
-        Some(text) => Some(text.to_string()),
+        Some(text) => Some(text.as_bytes().to_vec()),
     })
 }
 
@@ -280,6 +284,7 @@ struct CallArgs {
     method: String,
     path: String,
     body: Option<String>,
+    content_type: Option<String>,
     source: WorldSource,
     user: Option<String>,
     token: Option<String>,
@@ -291,6 +296,7 @@ fn call(args: CallArgs) -> Result<i32> {
         method,
         path,
         body,
+        content_type,
         source,
         user,
         token,
@@ -301,17 +307,24 @@ fn call(args: CallArgs) -> Result<i32> {
         bail!("the path must start with '/', e.g. /gmail/v1/users/me/profile");
     }
     let mut world = open(&source)?;
-    let request = Request {
-        method,
-        path,
-        user,
-        body: read_body(body)?,
-        token,
-        content_type: None,
-    };
+    let mut request = Request::new(method, path);
+    request.user = user;
+    request.token = token;
+    request.content_type = content_type;
+    if let Some(bytes) = read_body(body)? {
+        request = request.with_bytes(bytes);
+    }
     let response = world.handle(&request);
     eprintln!("HTTP {}", response.status);
     match &response.body {
+        _ if response.binary_body.is_some() => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            let bytes = response.binary_body.as_deref().unwrap_or_default();
+            if out.write_all(bytes).and_then(|_| out.flush()).is_err() {
+                std::process::exit(0);
+            }
+        }
         Value::Null => {}
         Value::String(text) if response.content_type != "application/json" => emit(text),
         other => print_json(other),

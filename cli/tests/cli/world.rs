@@ -189,3 +189,44 @@ fn world_call_logs_every_request_in_the_file() {
         ]
     );
 }
+
+#[test]
+fn world_call_uploads_and_downloads_bytes_that_are_not_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("w.env0");
+    assert!(env0(&["world", "seed", "--out", path_arg(&world)])
+        .status
+        .success());
+    let png: Vec<u8> = b"\x89PNG\r\n\x1a\n"
+        .iter()
+        .copied()
+        .chain((0..=255u8).rev())
+        .collect();
+    let file = dir.path().join("chart.png");
+    std::fs::write(&file, &png).unwrap();
+    let at_file = format!("@{}", path_arg(&file));
+    let made = stdout_json(&env0(&[
+        "world",
+        "call",
+        "POST",
+        "/upload/drive/v3/files?uploadType=media&fields=id,mimeType,size",
+        &at_file,
+        "--content-type",
+        "image/png",
+        "-w",
+        path_arg(&world),
+    ]));
+    assert_eq!(made["mimeType"], "image/png");
+    assert_eq!(made["size"], png.len().to_string());
+    let id = made["id"].as_str().unwrap();
+    let out = env0(&[
+        "world",
+        "call",
+        "GET",
+        &format!("/drive/v3/files/{id}?alt=media"),
+        "-w",
+        path_arg(&world),
+    ]);
+    assert!(out.status.success());
+    assert_eq!(out.stdout, png);
+}

@@ -122,25 +122,25 @@ pub(crate) async fn handle(
     if upload::is_resumable(rest, query) {
         return resumable(&shared, &parts, &world, rest, method, &body).await;
     }
-    let text = match body_text(&body) {
-        Ok(t) => t,
-        Err(resp) => return *resp,
-    };
     let slot = match shared.worlds.get(&world) {
         Ok(s) => s,
         Err(e) => return worlds_error(&e),
     };
-    let request = Request {
+    let mut request = Request::new(
         method,
-        path: match query {
+        match query {
             Some(q) => format!("{rest}?{q}"),
             None => rest.to_string(),
         },
-        user: header_str(&parts.headers, USER_HEADER).map(str::to_string),
-        body: text,
-        token: bearer(&parts.headers),
-        content_type: header_str(&parts.headers, header::CONTENT_TYPE.as_str()).map(str::to_string),
-    };
+    );
+    request.user = header_str(&parts.headers, USER_HEADER).map(str::to_string);
+    request.token = bearer(&parts.headers);
+    request.content_type =
+        header_str(&parts.headers, header::CONTENT_TYPE.as_str()).map(str::to_string);
+    if !body.is_empty() {
+        // Text stays text; other bytes (binary media) go to the world as they are.
+        request = request.with_bytes(body.to_vec());
+    }
     call_world(slot, request).await
 }
 
@@ -268,14 +268,10 @@ async fn resumable(
                 Ok(s) => s,
                 Err(e) => return worlds_error(&e),
             };
-            let request = Request {
-                method: done.method,
-                path: done.path_and_query,
-                user: done.user,
-                body: Some(done.body),
-                token: done.token,
-                content_type: Some(done.content_type),
-            };
+            let mut request = Request::new(done.method, done.path_and_query).with_bytes(done.body);
+            request.user = done.user;
+            request.token = done.token;
+            request.content_type = Some(done.content_type);
             call_world(slot, request).await
         }
     }
@@ -291,19 +287,20 @@ pub(crate) fn body_text(body: &Bytes) -> Result<Option<String>, Box<Response>> {
         Err(e) => Err(Box::new(google_error(
             400,
             "badContent",
-            &format!("This server accepts UTF-8 request bodies only (binary uploads are not supported yet): {e}"),
+            &format!("This body must be UTF-8 text: {e}"),
         ))),
     }
 }
 
-/// The world's answer as an HTTP response: JSON, media text, or an empty 204.
+/// The world's answer as an HTTP response: JSON, media (text or bytes), or an empty 204.
 fn world_response(resp: env0_world::Response) -> Response {
     let status = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let is_json = resp.content_type.starts_with("application/json");
-    let body = match (&resp.body, is_json) {
-        (Value::Null, _) if resp.status == 204 => Body::empty(),
-        (Value::String(s), false) => Body::from(s.clone()),
-        (v, _) => Body::from(v.to_string()),
+    let body = match (resp.binary_body, &resp.body, is_json) {
+        (Some(bytes), _, _) => Body::from(bytes),
+        (None, Value::Null, _) if resp.status == 204 => Body::empty(),
+        (None, Value::String(s), false) => Body::from(s.clone()),
+        (None, v, _) => Body::from(v.to_string()),
     };
     let content_type = if is_json {
         HeaderValue::from_static("application/json; charset=UTF-8")

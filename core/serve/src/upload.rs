@@ -56,7 +56,7 @@ pub(crate) struct Complete {
     pub(crate) method: Method,
     pub(crate) path_and_query: String,
     pub(crate) content_type: String,
-    pub(crate) body: String,
+    pub(crate) body: Vec<u8>,
     pub(crate) token: Option<String>,
     pub(crate) user: Option<String>,
 }
@@ -284,16 +284,12 @@ impl Sessions {
             return answer(404, "notFound", "No such upload session");
         };
         drop(open);
-        let Ok(text) = String::from_utf8(session.bytes) else {
-            return answer(
-                400,
-                "badContent",
-                "This server stores UTF-8 file content only (binary content is not supported yet)",
-            );
-        };
+        let media = session.bytes;
         // A boundary that cannot occur in the parts.
         let mut boundary = format!("env0-resumable-{id}");
-        while text.contains(&boundary) || session.metadata.contains(&boundary) {
+        while memchr::memmem::find(&media, boundary.as_bytes()).is_some()
+            || session.metadata.contains(&boundary)
+        {
             boundary.push('x');
         }
         let metadata = if session.metadata.trim().is_empty() {
@@ -301,11 +297,14 @@ impl Sessions {
         } else {
             session.metadata.as_str()
         };
-        let body = format!(
+        let mut body = format!(
             "--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{metadata}\r\n\
-             --{boundary}\r\nContent-Type: {}\r\n\r\n{text}\r\n--{boundary}--\r\n",
+             --{boundary}\r\nContent-Type: {}\r\n\r\n",
             session.media_type
-        );
+        )
+        .into_bytes();
+        body.extend_from_slice(&media);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let mut query = session.query;
         query.push(("uploadType".into(), "multipart".into()));
         Step::Complete(Complete {

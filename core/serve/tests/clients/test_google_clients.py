@@ -279,6 +279,46 @@ def test_drive_media_upload_multipart_and_resumable_then_download(world):
     assert download(drive, made["id"]) == b"region,total\nemea,13\n"
 
 
+def test_drive_binary_content_round_trips_simple_multipart_and_resumable(world):
+    import io
+    import random
+
+    from googleapiclient.http import MediaIoBaseUpload
+
+    drive = drive_with_media(world)
+    rng = random.Random(7)
+    # Not UTF-8 (a PNG signature, every byte value, random bytes), bigger than two chunks.
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) + bytes(rng.getrandbits(8) for _ in range(600_000))
+    with pytest.raises(UnicodeDecodeError):
+        png.decode("utf-8")
+
+    simple = drive.files().create(media_body=MediaIoBaseUpload(io.BytesIO(png[:5000]), mimetype="image/png"), fields="id, mimeType, size").execute()
+    assert simple["mimeType"] == "image/png" and simple["size"] == "5000"
+    assert download(drive, simple["id"]) == png[:5000]
+
+    multipart = MediaIoBaseUpload(io.BytesIO(png), mimetype="image/png", resumable=False)
+    made = drive.files().create(body={"name": "chart.png"}, media_body=multipart, fields="id, size").execute()
+    assert made["size"] == str(len(png))
+    assert download(drive, made["id"]) == png
+
+    resumable = MediaIoBaseUpload(io.BytesIO(png), mimetype="image/png", chunksize=256 * 1024, resumable=True)
+    request = drive.files().create(body={"name": "chart-2.png"}, media_body=resumable, fields="id, size")
+    response = None
+    while response is None:
+        _, response = request.next_chunk()
+    assert response["size"] == str(len(png))
+    assert download(drive, response["id"]) == png
+
+    # New bytes for an existing file; the old ones stay in its first revision.
+    flipped = bytes(255 - b for b in png[:70_000])
+    drive.files().update(fileId=made["id"], media_body=MediaIoBaseUpload(io.BytesIO(flipped), mimetype="image/png")).execute()
+    assert download(drive, made["id"]) == flipped
+    revisions = drive.revisions().list(fileId=made["id"]).execute()["revisions"]
+    assert [r["size"] for r in revisions] == [str(len(png)), str(len(flipped))]
+    first = drive.revisions().get_media(fileId=made["id"], revisionId=revisions[0]["id"]).execute()
+    assert first == png
+
+
 def test_gmail_batch_get_and_create_with_a_failing_part(world):
     g = rooted(world, "gmail.v1.json")
     ids = [m["id"] for m in g.users().messages().list(userId="me", maxResults=3).execute()["messages"]]

@@ -89,6 +89,14 @@ pub struct Request {
     /// look at the body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
+    /// A body that is not UTF-8 text (a binary media upload), base64 in JSON; `body` is `None`
+    /// then. [`Request::with_bytes`] puts a body in whichever of the two fits.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "base64_bytes"
+    )]
+    pub binary_body: Option<Vec<u8>>,
 }
 
 impl Request {
@@ -100,6 +108,7 @@ impl Request {
             body: None,
             token: None,
             content_type: None,
+            binary_body: None,
         }
     }
 
@@ -121,6 +130,29 @@ impl Request {
         self
     }
 
+    /// A body of any bytes: as `body` when it is UTF-8 text, else as `binary_body`.
+    pub fn with_bytes(mut self, bytes: Vec<u8>) -> Request {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                self.body = Some(text);
+                self.binary_body = None;
+            }
+            Err(e) => {
+                self.body = None;
+                self.binary_body = Some(e.into_bytes());
+            }
+        }
+        self
+    }
+
+    /// The body's bytes, whichever form it is in.
+    pub fn body_bytes(&self) -> Option<&[u8]> {
+        self.body
+            .as_deref()
+            .map(str::as_bytes)
+            .or(self.binary_body.as_deref())
+    }
+
     pub fn with_content_type(mut self, content_type: impl Into<String>) -> Request {
         self.content_type = Some(content_type.into());
         self
@@ -138,8 +170,16 @@ pub struct Response {
     pub status: u16,
     /// `application/json` unless a handler serves media (Drive `alt=media`, exports).
     pub content_type: String,
-    /// JSON body; `Null` for an empty body (204) and a string for media.
+    /// JSON body; `Null` for an empty body (204) and a string for media that is text.
     pub body: Value,
+    /// Media that is not UTF-8 text (a binary file's content), base64 in JSON; `body` is `Null`
+    /// then.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "base64_bytes"
+    )]
+    pub binary_body: Option<Vec<u8>>,
 }
 
 impl Response {
@@ -148,10 +188,49 @@ impl Response {
             status,
             content_type: "application/json".into(),
             body,
+            binary_body: None,
+        }
+    }
+
+    /// The body as an HTTP server sends it: media as its bytes, JSON as its text, nothing for
+    /// a 204.
+    pub fn body_bytes(&self) -> Vec<u8> {
+        match (&self.binary_body, &self.body) {
+            (Some(bytes), _) => bytes.clone(),
+            (None, Value::Null) if self.status == 204 => Vec::new(),
+            (None, Value::String(s)) if !self.content_type.starts_with("application/json") => {
+                s.clone().into_bytes()
+            }
+            (None, v) => v.to_string().into_bytes(),
         }
     }
 
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
+    }
+}
+
+/// Serde for an optional byte body as a base64 string (standard alphabet, padded).
+mod base64_bytes {
+    use base64::Engine;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(bytes) => {
+                s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+            }
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            Some(text) => base64::engine::general_purpose::STANDARD
+                .decode(text.as_bytes())
+                .map(Some)
+                .map_err(serde::de::Error::custom),
+            None => Ok(None),
+        }
     }
 }

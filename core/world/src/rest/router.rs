@@ -42,6 +42,9 @@ pub struct Reply {
     pub status: u16,
     pub body: Value,
     pub content_type: Option<String>,
+    /// Media that is not UTF-8 text; `body` is `Null` then. (Boxed: a `Reply` is the error
+    /// type of some helpers and stays small.)
+    pub binary: Option<Box<[u8]>>,
 }
 
 impl Reply {
@@ -50,6 +53,7 @@ impl Reply {
             status: 200,
             body,
             content_type: None,
+            binary: None,
         }
     }
     pub fn no_content() -> Reply {
@@ -57,6 +61,7 @@ impl Reply {
             status: 204,
             body: Value::Null,
             content_type: None,
+            binary: None,
         }
     }
     /// Non-JSON content (file media, exports) as text.
@@ -65,6 +70,19 @@ impl Reply {
             status: 200,
             body: Value::String(text.into()),
             content_type: Some(content_type.into()),
+            binary: None,
+        }
+    }
+    /// Non-JSON content of any bytes: as text when it is UTF-8, else as bytes.
+    pub fn media_bytes(content_type: impl Into<String>, bytes: Vec<u8>) -> Reply {
+        match String::from_utf8(bytes) {
+            Ok(text) => Reply::media(content_type, text),
+            Err(e) => Reply {
+                status: 200,
+                body: Value::Null,
+                content_type: Some(content_type.into()),
+                binary: Some(e.into_bytes().into_boxed_slice()),
+            },
         }
     }
 }
@@ -82,7 +100,7 @@ pub struct Ctx<'a> {
     /// The request's `Content-Type` (media type only, lower case), when it had one.
     pub content_type: Option<&'a str>,
     params: Vec<(&'static str, String)>,
-    body: Option<&'a str>,
+    body: Option<&'a [u8]>,
 }
 
 impl<'a> Ctx<'a> {
@@ -106,18 +124,31 @@ impl<'a> Ctx<'a> {
             token: self.token,
             content_type: Some("application/json"),
             params: self.params.clone(),
-            body: Some(body),
+            body: Some(body.as_bytes()),
         }
     }
 
-    /// The raw body, if any.
-    pub fn raw_body(&self) -> Option<&str> {
-        self.body.filter(|b| !b.trim().is_empty())
+    /// The body's bytes, text or not (media uploads).
+    pub fn body_bytes(&self) -> Option<&[u8]> {
+        self.body
+    }
+
+    /// The body as text (`None` when empty); a body that is not UTF-8 is a 400.
+    pub fn text_body(&self) -> Result<Option<&str>, ApiError> {
+        match self.body.map(std::str::from_utf8) {
+            None => Ok(None),
+            Some(Ok(text)) => Ok(Some(text).filter(|t| !t.trim().is_empty())),
+            Some(Err(e)) => Err(ApiError::new(
+                400,
+                "badContent",
+                format!("The request body must be UTF-8 text here: {e}"),
+            )),
+        }
     }
 
     /// The body as JSON (`{}` when empty); malformed JSON is a 400 that says where.
     pub fn body_value(&self) -> Result<Value, ApiError> {
-        match self.raw_body() {
+        match self.text_body()? {
             None => Ok(Value::Object(Default::default())),
             Some(text) => serde_json::from_str(text).map_err(|e| {
                 ApiError::new(
@@ -302,6 +333,7 @@ pub fn dispatch(conn: &mut Connection, req: &Request) -> Response {
                     .content_type
                     .unwrap_or_else(|| "application/json".into()),
                 body: reply.body,
+                binary_body: reply.binary.map(Vec::from),
             };
             (response, user_id)
         }
@@ -313,7 +345,7 @@ pub fn dispatch(conn: &mut Connection, req: &Request) -> Response {
         user_id.as_deref().or(req.user.as_deref()),
         req.method.as_str(),
         &req.path,
-        req.body.as_deref(),
+        req.body_bytes(),
         response.status,
     );
     match logged {
@@ -427,7 +459,7 @@ fn serve(
             token: req.token.as_deref(),
             content_type: media_type.as_deref(),
             params,
-            body: req.body.as_deref(),
+            body: req.body_bytes(),
         };
         let handler = route.route.handler;
         catch_unwind(AssertUnwindSafe(|| handler(&mut ctx))).unwrap_or_else(|panic| {

@@ -16,7 +16,8 @@ pub struct ActionLogEntry {
     pub method: String,
     /// Path including the query string, as sent.
     pub path: String,
-    /// The request body: parsed JSON when it was JSON, else the raw text as a string.
+    /// The request body: parsed JSON when it was JSON, else the raw text as a string, else
+    /// (bytes that are not UTF-8) `{"base64": "..."}`.
     pub body: Option<Value>,
     pub status: u16,
 }
@@ -27,12 +28,19 @@ pub(crate) fn append(
     user_id: Option<&str>,
     method: &str,
     path: &str,
-    body: Option<&str>,
+    body: Option<&[u8]>,
     status: u16,
 ) -> Result<()> {
-    let body_json = body.map(|b| match serde_json::from_str::<Value>(b) {
-        Ok(v) => v.to_string(),
-        Err(_) => Value::String(b.to_string()).to_string(),
+    let body_json = body.map(|b| match std::str::from_utf8(b) {
+        Ok(text) => match serde_json::from_str::<Value>(text) {
+            Ok(v) => v.to_string(),
+            Err(_) => Value::String(text.to_string()).to_string(),
+        },
+        Err(_) => {
+            use base64::Engine;
+            serde_json::json!({"base64": base64::engine::general_purpose::STANDARD.encode(b)})
+                .to_string()
+        }
     });
     conn.prepare_cached(
         "INSERT INTO action_log (at, user_id, method, path, body, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

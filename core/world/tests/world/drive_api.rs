@@ -1080,3 +1080,191 @@ fn large_world_has_the_requested_number_of_files() {
         .unwrap();
     assert_eq!(n, 60);
 }
+
+/// Bytes no UTF-8 decoder accepts: every byte value, a PNG signature, lone continuation bytes,
+/// CR/LF runs and a line that looks like a multipart delimiter but is not one.
+fn binary_bytes() -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+    b.extend(0..=255u8);
+    b.extend_from_slice(b"\r\n\r\n\n x--b0undary\r\n\xc3\x28\xa0\xa1\xff\xfe\r\n");
+    b
+}
+
+fn upload(w: &mut World, method: Method, path: &str, content_type: &str, body: Vec<u8>) -> Value {
+    let resp = w.handle(
+        &Request::new(method, path)
+            .with_content_type(content_type)
+            .with_bytes(body),
+    );
+    assert_eq!(resp.status, 200, "{} {path}: {}", resp.status, resp.body);
+    resp.body
+}
+
+fn download(w: &mut World, path: &str) -> (String, Vec<u8>) {
+    let resp = w.handle(&Request::get(path));
+    assert_eq!(resp.status, 200, "{path}: {}", resp.body);
+    (resp.content_type.clone(), resp.body_bytes())
+}
+
+#[test]
+fn binary_content_round_trips_through_upload_download_revisions_copy_and_snapshots() {
+    use base64::Engine;
+    let mut w = world();
+    let png = binary_bytes();
+    assert!(std::str::from_utf8(&png).is_err());
+
+    // Multipart: JSON metadata, then the bytes.
+    let mut body = b"--b0undary\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{\"name\": \"chart.png\"}\r\n--b0undary\r\nContent-Type: image/png\r\n\r\n".to_vec();
+    body.extend_from_slice(&png);
+    body.extend_from_slice(b"\r\n--b0undary--\r\n");
+    let created = upload(
+        &mut w,
+        Method::Post,
+        "/upload/drive/v3/files?uploadType=multipart&fields=*",
+        "multipart/related; boundary=b0undary",
+        body.clone(),
+    );
+    let id = created["id"].as_str().unwrap().to_string();
+    assert_eq!(created["mimeType"], "image/png");
+    assert_eq!(created["size"], png.len().to_string());
+    assert_eq!(
+        created["md5Checksum"],
+        hex::encode(&<sha2::Sha256 as sha2::Digest>::digest(&png)[..16])
+    );
+    let (ct, got) = download(&mut w, &format!("/drive/v3/files/{id}?alt=media"));
+    assert_eq!((ct.as_str(), &got), ("image/png", &png));
+
+    // Simple media upload: the Content-Type is the file's type.
+    let pdf = [b"%PDF-1.7\n\xe2\xe3\xcf\xd3\n".to_vec(), png.clone()].concat();
+    let simple = upload(
+        &mut w,
+        Method::Post,
+        "/upload/drive/v3/files?uploadType=media",
+        "application/pdf",
+        pdf.clone(),
+    );
+    assert_eq!(simple["mimeType"], "application/pdf");
+    let sid = simple["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        download(&mut w, &format!("/drive/v3/files/{sid}?alt=media")).1,
+        pdf
+    );
+
+    // New content: a new revision; the old one still downloads as it was.
+    let v2: Vec<u8> = png.iter().rev().copied().collect();
+    upload(
+        &mut w,
+        Method::Patch,
+        &format!("/upload/drive/v3/files/{id}?uploadType=media"),
+        "image/png",
+        v2.clone(),
+    );
+    assert_eq!(
+        download(&mut w, &format!("/drive/v3/files/{id}?alt=media")).1,
+        v2
+    );
+    let revs = ok(
+        &mut w,
+        Method::Get,
+        &format!("/drive/v3/files/{id}/revisions"),
+        None,
+    );
+    let first = revs["revisions"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(revs["revisions"][0]["size"], png.len().to_string());
+    assert_eq!(
+        download(
+            &mut w,
+            &format!("/drive/v3/files/{id}/revisions/{first}?alt=media")
+        )
+        .1,
+        png
+    );
+
+    // A copy carries the bytes; a snapshot and a world made from it keep them.
+    let copy = ok(
+        &mut w,
+        Method::Post,
+        &format!("/drive/v3/files/{id}/copy"),
+        Some(json!({})),
+    );
+    let cid = copy["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        download(&mut w, &format!("/drive/v3/files/{cid}?alt=media")).1,
+        v2
+    );
+    let snap = w.snapshot().unwrap();
+    for mut other in [
+        World::from_snapshot(&snap).unwrap(),
+        World::from_snapshot_shared(&snap).unwrap(),
+    ] {
+        assert_eq!(
+            download(&mut other, &format!("/drive/v3/files/{sid}?alt=media")).1,
+            pdf
+        );
+    }
+
+    // Searching text does not trip on bytes; quota counts bytes.
+    assert!(names(&list(&mut w, "fullText contains 'b0undary'")).is_empty());
+    // The state dump shows binary content as base64; the action log keeps the upload's bytes.
+    let dump = w.state_dump().unwrap().to_json();
+    let rows = dump["drive_files"].as_array().unwrap();
+    let row = rows.iter().find(|r| r["id"] == sid.as_str()).unwrap();
+    assert_eq!(
+        row["content"],
+        base64::engine::general_purpose::STANDARD.encode(&pdf)
+    );
+    let log = w.action_log().unwrap();
+    let entry = log
+        .iter()
+        .find(|e| {
+            e.path
+                .starts_with("/upload/drive/v3/files?uploadType=multipart")
+        })
+        .unwrap();
+    let logged = entry.body.as_ref().unwrap()["base64"].as_str().unwrap();
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD
+            .decode(logged)
+            .unwrap(),
+        body
+    );
+}
+
+#[test]
+fn bytes_that_are_not_text_are_refused_where_text_is_needed() {
+    let mut w = world();
+    let png = binary_bytes();
+    // A Doc holds text.
+    let doc = ok(
+        &mut w,
+        Method::Post,
+        "/drive/v3/files",
+        Some(json!({"name": "Notes", "mimeType": "application/vnd.google-apps.document"})),
+    );
+    let id = doc["id"].as_str().unwrap();
+    let resp = w.handle(
+        &Request::new(
+            Method::Patch,
+            format!("/upload/drive/v3/files/{id}?uploadType=media"),
+        )
+        .with_bytes(png.clone()),
+    );
+    assert_eq!(resp.status, 400, "{}", resp.body);
+    assert!(resp.body.to_string().contains("UTF-8"), "{}", resp.body);
+    // A JSON method given bytes says so, and nothing is created.
+    let files = |w: &World| {
+        w.state_dump().unwrap().to_json()["drive_files"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = files(&w);
+    let resp = w.handle(&Request::new(Method::Post, "/drive/v3/files").with_bytes(png.clone()));
+    assert_eq!(resp.status, 400, "{}", resp.body);
+    assert!(resp.body.to_string().contains("UTF-8"), "{}", resp.body);
+    let resp =
+        w.handle(&Request::new(Method::Post, "/api/chat.postMessage").with_bytes(png.clone()));
+    assert_ne!(resp.status, 500, "{}", resp.body);
+    assert_eq!(resp.body["ok"], false, "{}", resp.body);
+    assert_eq!(files(&w), before);
+}

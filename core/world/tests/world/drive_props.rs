@@ -276,6 +276,7 @@ fn request(ids: Vec<String>) -> impl Strategy<Value = Request> {
                 body,
                 token: None,
                 content_type: None,
+                binary_body: None,
             }
         })
 }

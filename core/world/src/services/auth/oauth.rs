@@ -34,6 +34,7 @@ pub fn oauth_error(status: u16, code: &str, description: impl Into<String>) -> R
         status,
         body: json!({"error": code, "error_description": description.into()}),
         content_type: None,
+        binary: None,
     }
 }
 
@@ -42,7 +43,10 @@ type Params = BTreeMap<String, String>;
 /// Query parameters merged with a form or JSON body (body wins).
 fn params_of(ctx: &Ctx<'_>) -> Result<Params, Reply> {
     let mut out: Params = ctx.query.pairs().iter().cloned().collect();
-    if let Some(body) = ctx.raw_body() {
+    let text = ctx
+        .text_body()
+        .map_err(|_| oauth_error(400, "invalid_request", "the body is not UTF-8 text"))?;
+    if let Some(body) = text {
         let body = body.trim_start();
         if body.starts_with('{') {
             let v: Value = serde_json::from_str(body)

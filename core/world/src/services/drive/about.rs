@@ -3,7 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use super::common::{self, masked};
-use super::model::{is_native, DOCUMENT, PRESENTATION, SPREADSHEET};
+use super::model::{is_native, Content, DOCUMENT, PRESENTATION, SPREADSHEET};
 use super::render::{export_formats, user_json};
 use crate::rest::{ApiError, Ctx, Reply};
 
@@ -14,13 +14,13 @@ pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         .files
         .values()
         .filter(|f| f.owner_id == ctx.user.id && !is_native(&f.mime_type))
-        .map(|f| f.content.as_deref().map(str::len).unwrap_or(0))
+        .map(|f| f.content.as_ref().map(Content::len).unwrap_or(0))
         .sum();
     let trash: usize = store
         .files
         .values()
         .filter(|f| f.owner_id == ctx.user.id && f.trashed && !is_native(&f.mime_type))
-        .map(|f| f.content.as_deref().map(str::len).unwrap_or(0))
+        .map(|f| f.content.as_ref().map(Content::len).unwrap_or(0))
         .sum();
     let mut exports = Map::new();
     for m in [

@@ -8,8 +8,8 @@ use super::common::{
 };
 use super::meta::{merge_props, parse_meta, parse_upload, Media, Meta};
 use super::model::{
-    self, file_not_found, insert_file, is_native, require, FileRow, Store, DOCUMENT, FOLDER, OWNER,
-    READER, WRITER,
+    self, file_not_found, insert_file, is_native, require, Content, FileRow, Store, DOCUMENT,
+    FOLDER, OWNER, READER, WRITER,
 };
 use super::render::{export_formats, file_json};
 use super::revisions;
@@ -51,9 +51,12 @@ pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
                 "The user does not have permission to download this file.",
             ));
         }
-        return Ok(Reply::media(
+        return Ok(Reply::media_bytes(
             f.mime_type.clone(),
-            f.content.clone().unwrap_or_default(),
+            f.content
+                .clone()
+                .map(Content::into_bytes)
+                .unwrap_or_default(),
         ));
     }
     if let Some(alt) = ctx.query.get("alt") {
@@ -99,6 +102,15 @@ fn valid_client_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// Docs Editors files hold text: bytes that are not UTF-8 cannot become one.
+fn not_text(mime: &str) -> ApiError {
+    ApiError::new(
+        400,
+        "badContent",
+        format!("The content of a {mime} file must be UTF-8 text."),
+    )
+}
+
 /// Creates a file from metadata and optional content; returns it.
 fn create_file(ctx: &Ctx<'_>, meta: Meta, media: Media) -> Result<FileRow, ApiError> {
     let store = common::store(ctx)?;
@@ -135,6 +147,9 @@ fn create_file(ctx: &Ctx<'_>, meta: Meta, media: Media) -> Result<FileRow, ApiEr
         return Err(ApiError::bad_request("A folder cannot have content."));
     }
     let content = media_text.or(meta.content_text);
+    if is_native(&mime) && content.as_ref().is_some_and(|c| c.text().is_none()) {
+        return Err(not_text(&mime));
+    }
     let now = now(ctx);
     let name = meta.name.unwrap_or_else(|| "Untitled".into());
     let mut f = FileRow::new(id.clone(), name.clone(), mime.clone(), &user.id, now);
@@ -147,7 +162,11 @@ fn create_file(ctx: &Ctx<'_>, meta: Meta, media: Media) -> Result<FileRow, ApiEr
     } else if is_native(&mime) {
         content.clone()
     } else {
-        Some(content.clone().unwrap_or_default())
+        Some(
+            content
+                .clone()
+                .unwrap_or_else(|| Content::Text(String::new())),
+        )
     };
     f.properties = meta.properties.unwrap_or_default();
     f.app_properties = meta.app_properties.unwrap_or_default();
@@ -160,7 +179,11 @@ fn create_file(ctx: &Ctx<'_>, meta: Meta, media: Media) -> Result<FileRow, ApiEr
     };
     insert_file(ctx.db, &f)?;
     if mime == DOCUMENT {
-        docs::store::create_from_text(ctx.db, &id, content.as_deref().unwrap_or(""))?;
+        docs::store::create_from_text(
+            ctx.db,
+            &id,
+            content.as_ref().and_then(Content::text).unwrap_or(""),
+        )?;
     }
     if mime != FOLDER {
         revisions::snapshot(ctx, &id, user)?;
@@ -185,11 +208,9 @@ pub fn create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
 /// POST /upload/drive/v3/files
 pub fn upload_create(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     let (meta_json, media) = parse_upload(ctx)?;
-    let mut meta = parse_meta(&meta_json)?;
-    // A plain media upload has no metadata: Google names it "Untitled".
-    if meta.mime_type.is_none() && ctx.query.get("uploadType").unwrap_or("media") == "media" {
-        meta.mime_type = Some("application/octet-stream".into());
-    }
+    let meta = parse_meta(&meta_json)?;
+    // A plain media upload has no metadata: Google names it "Untitled" and types it by the
+    // request's Content-Type (`application/octet-stream` without one; see `parse_upload`).
     let f = create_file(ctx, meta, media)?;
     created_reply(ctx, &f)
 }
@@ -396,21 +417,19 @@ fn update_file(ctx: &Ctx<'_>, meta: Meta, media: Media) -> Result<Reply, ApiErro
         }
     }
     let text = media.and_then(|(_, b)| b).or(meta.content_text);
-    if let Some(text) = &text {
+    if let Some(content) = &text {
         if f.mime_type == FOLDER {
             return Err(ApiError::bad_request("A folder cannot have content."));
         }
         if f.mime_type == DOCUMENT {
+            let text = content.text().ok_or_else(|| not_text(&f.mime_type))?;
             docs::store::create_from_text(ctx.db, &id, text)?;
-        } else if is_native(&f.mime_type) {
-            ctx.db.execute(
-                "UPDATE drive_files SET content = ?2 WHERE id = ?1",
-                rusqlite::params![id, text],
-            )?;
+        } else if is_native(&f.mime_type) && content.text().is_none() {
+            return Err(not_text(&f.mime_type));
         } else {
             ctx.db.execute(
                 "UPDATE drive_files SET content = ?2 WHERE id = ?1",
-                rusqlite::params![id, text],
+                rusqlite::params![id, content],
             )?;
         }
     }
@@ -563,7 +582,12 @@ pub fn export(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             ),
         ));
     }
-    let text = f.content.clone().unwrap_or_default();
+    let text = f
+        .content
+        .as_ref()
+        .and_then(Content::text)
+        .unwrap_or_default()
+        .to_string();
     let body = if f.mime_type == DOCUMENT && target == "text/html" {
         docs::store::export_html(ctx.db, &id, &f.name)?.unwrap_or_default()
     } else if target == "application/pdf" {

@@ -6,7 +6,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use super::common;
-use super::model::{FileRow, Store, FOLDER, READER, WRITER};
+use super::model::{Content, FileRow, Store, FOLDER, READER, WRITER};
 use super::query::{self, FileFacts};
 use super::render::file_json;
 use crate::rest::{ApiError, Ctx, Reply};
@@ -23,7 +23,7 @@ fn facts<'a>(store: &'a Store, f: &'a FileRow, user: &User) -> FileFacts<'a> {
         name: &f.name,
         mime_type: &f.mime_type,
         description: f.description.as_deref().unwrap_or(""),
-        content: f.content.as_deref().unwrap_or(""),
+        content: f.content.as_ref().and_then(Content::text).unwrap_or(""),
         parents,
         owners: store
             .user(&f.owner_id)
@@ -116,8 +116,8 @@ fn cmp_key(k: SortKey, a: &FileRow, b: &FileRow, user: &User) -> Ordering {
         SortKey::Quota => a
             .content
             .as_ref()
-            .map(String::len)
-            .cmp(&b.content.as_ref().map(String::len)),
+            .map(Content::len)
+            .cmp(&b.content.as_ref().map(Content::len)),
         SortKey::SharedWithMe => a.created_time.cmp(&b.created_time),
     }
 }

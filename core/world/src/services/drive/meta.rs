@@ -2,11 +2,12 @@
 
 use serde_json::{json, Map, Value};
 
+use super::model::Content;
 use crate::rest::body::{opt_bool, opt_string};
 use crate::rest::{ApiError, Ctx};
 
-/// Uploaded content: its content type and text.
-pub type Media = Option<(String, Option<String>)>;
+/// Uploaded content: its content type and bytes.
+pub type Media = Option<(String, Option<Content>)>;
 
 /// Metadata fields a client may set on create or update.
 pub struct Meta {
@@ -21,7 +22,8 @@ pub struct Meta {
     pub writers_can_share: Option<bool>,
     pub copy_requires_writer_permission: Option<bool>,
     pub id: Option<String>,
-    pub content_text: Option<String>,
+    /// Content given in the body (`contentText`, an env0 extension) or carried by a copy.
+    pub content_text: Option<Content>,
     pub original_filename: Option<String>,
 }
 
@@ -86,7 +88,7 @@ pub fn parse_meta(v: &Value) -> Result<Meta, ApiError> {
         writers_can_share: opt_bool(m, "writersCanShare")?,
         copy_requires_writer_permission: opt_bool(m, "copyRequiresWriterPermission")?,
         id: opt_string(m, "id")?,
-        content_text: opt_string(m, "contentText")?,
+        content_text: opt_string(m, "contentText")?.map(Content::Text),
         original_filename: opt_string(m, "originalFilename")?,
     })
 }
@@ -104,12 +106,21 @@ pub fn merge_props(base: &mut Map<String, Value>, patch: &Map<String, Value>) {
 /// A parsed upload: metadata (JSON, maybe empty) and the media part with its content type.
 pub fn parse_upload(ctx: &Ctx<'_>) -> Result<(Value, Media), ApiError> {
     let kind = ctx.query.get("uploadType").unwrap_or("media");
-    let body = ctx.raw_body().unwrap_or("");
+    let body = ctx.body_bytes().unwrap_or_default();
     match kind {
-        "media" => Ok((json!({}), Some(("application/octet-stream".into(), Some(body.to_string()))))),
+        "media" => Ok((
+            json!({}),
+            Some((
+                // As Google: the request's Content-Type is the media's (and the file's) type.
+                ctx.content_type
+                    .unwrap_or("application/octet-stream")
+                    .to_string(),
+                Some(Content::from_bytes(body.to_vec())),
+            )),
+        )),
         "multipart" | "related" => {
             let (meta, media) = crate::rest::multipart::parse_multipart(body)?;
-            Ok((meta, media.map(|(t, b)| (t, Some(b)))))
+            Ok((meta, media.map(|(t, b)| (t, Some(Content::from_bytes(b))))))
         }
         "resumable" => Err(ApiError::bad_request(
             "Resumable uploads are sessions that env0 serve keeps; a request to the world itself uses uploadType=multipart or uploadType=media.",

@@ -2,7 +2,9 @@
 //! comments and replies, changes and about. Docs are Drive files (see `services::docs`).
 //!
 //! Where it differs from Drive:
-//! - File content is UTF-8 text (binary content is refused with a 400).
+//! - Content is kept as it came: UTF-8 text as TEXT (searched by `fullText`), other bytes as a
+//!   BLOB (never searched; Google indexes some binary formats). Docs Editors files hold text
+//!   only: bytes that are not UTF-8 are a 400 there. `md5Checksum` is a SHA-256 prefix, not MD5.
 //! - Uploads: `uploadType=media` and `multipart` here; `resumable` is a session protocol that
 //!   `env0 serve` keeps and hands to this service as one multipart upload.
 //! - A list loads every file of the world per request (fine at seeded sizes: 550 files, 1.7 ms).

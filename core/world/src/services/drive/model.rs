@@ -21,6 +21,80 @@ pub fn is_native(mime: &str) -> bool {
     mime.starts_with("application/vnd.google-apps.")
 }
 
+/// A file's content: UTF-8 text (stored as TEXT: searchable by `fullText`, editable as a Doc)
+/// or bytes that are not UTF-8 (stored as a BLOB and served as they came).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Content {
+    Text(String),
+    Binary(Vec<u8>),
+}
+
+impl Content {
+    /// Text when the bytes are UTF-8, else binary.
+    pub fn from_bytes(bytes: Vec<u8>) -> Content {
+        match String::from_utf8(bytes) {
+            Ok(text) => Content::Text(text),
+            Err(e) => Content::Binary(e.into_bytes()),
+        }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Content::Text(t) => t.as_bytes(),
+            Content::Binary(b) => b,
+        }
+    }
+
+    /// The text, or `None` for binary content.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Content::Text(t) => Some(t),
+            Content::Binary(_) => None,
+        }
+    }
+
+    /// Size in bytes.
+    pub fn len(&self) -> usize {
+        self.as_bytes().len()
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Content::Text(t) => t.into_bytes(),
+            Content::Binary(b) => b,
+        }
+    }
+}
+
+impl From<String> for Content {
+    fn from(text: String) -> Content {
+        Content::Text(text)
+    }
+}
+
+impl rusqlite::ToSql for Content {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match self {
+            Content::Text(t) => ValueRef::Text(t.as_bytes()),
+            Content::Binary(b) => ValueRef::Blob(b),
+        }))
+    }
+}
+
+impl rusqlite::types::FromSql for Content {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Content> {
+        use rusqlite::types::{FromSqlError, ValueRef};
+        match v {
+            ValueRef::Text(t) => std::str::from_utf8(t)
+                .map(|t| Content::Text(t.to_string()))
+                .map_err(|e| FromSqlError::Other(Box::new(e))),
+            ValueRef::Blob(b) => Ok(Content::Binary(b.to_vec())),
+            _ => Err(FromSqlError::InvalidType),
+        }
+    }
+}
+
 /// One row of `drive_files` as one user sees it: `starred` and `viewed_by_me_time` are that
 /// user's (from `drive_user_files`); `content` is the Doc's plain text for Docs.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,7 +116,7 @@ pub struct FileRow {
     pub viewed_by_me_time: Option<String>,
     pub version: i64,
     pub head_revision_id: Option<String>,
-    pub content: Option<String>,
+    pub content: Option<Content>,
     pub properties: Map<String, Value>,
     pub app_properties: Map<String, Value>,
     pub writers_can_share: bool,
@@ -360,7 +434,7 @@ impl Store {
              LEFT JOIN docs_documents d ON d.id = f.id WHERE f.id = ?1",
         )?;
         for id in ids {
-            let content: Option<String> = stmt.query_row([id], |r| r.get(0)).optional()?.flatten();
+            let content: Option<Content> = stmt.query_row([id], |r| r.get(0)).optional()?.flatten();
             if let Some(f) = self.files.get_mut(id) {
                 f.content = content;
             }

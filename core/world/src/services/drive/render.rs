@@ -4,8 +4,8 @@
 use serde_json::{json, Map, Value};
 
 use super::model::{
-    can_share, is_native, permission_id_for, rank, EffectivePerm, FileRow, Store, COMMENTER,
-    DOCUMENT, FOLDER, OWNER, PRESENTATION, READER, SPREADSHEET, WRITER,
+    can_share, is_native, permission_id_for, rank, Content, EffectivePerm, FileRow, Store,
+    COMMENTER, DOCUMENT, FOLDER, OWNER, PRESENTATION, READER, SPREADSHEET, WRITER,
 };
 use crate::store::users::User;
 
@@ -314,10 +314,15 @@ pub fn file_json(store: &Store, f: &FileRow, user: &User) -> Value {
         }
         m.insert("quotaBytesUsed".into(), json!("0"));
     } else {
-        let size = f.content.as_deref().map(str::len).unwrap_or(0);
+        let size = f.content.as_ref().map(Content::len).unwrap_or(0);
         m.insert("size".into(), json!(size.to_string()));
         m.insert("quotaBytesUsed".into(), json!(size.to_string()));
-        let digest = md5_like(f.content.as_deref().unwrap_or(""));
+        let digest = md5_like(
+            f.content
+                .as_ref()
+                .map(Content::as_bytes)
+                .unwrap_or_default(),
+        );
         m.insert("md5Checksum".into(), json!(digest));
         if let Some(r) = &f.head_revision_id {
             m.insert("headRevisionId".into(), json!(r));
@@ -348,7 +353,7 @@ pub fn file_json(store: &Store, f: &FileRow, user: &User) -> Value {
 }
 
 /// A 32-hex content checksum (sha256-derived; stands in for MD5, which we do not link).
-pub fn md5_like(content: &str) -> String {
+pub fn md5_like(content: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    hex::encode(&Sha256::digest(content.as_bytes())[..16])
+    hex::encode(&Sha256::digest(content)[..16])
 }

@@ -4,7 +4,7 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Value};
 
 use super::common::{self, masked};
-use super::model::{is_native, require, Store, OWNER, READER, WRITER};
+use super::model::{is_native, require, Content, Store, OWNER, READER, WRITER};
 use super::render::user_json;
 use crate::rest::{ApiError, Ctx, Reply};
 use crate::store::clock::ids;
@@ -19,7 +19,7 @@ pub fn snapshot(ctx: &Ctx<'_>, file_id: &str, user: &User) -> Result<String, Api
     } else {
         ids::numeric(ctx.db, 19)?
     };
-    let size = file.content.as_deref().map(|c| c.len() as i64);
+    let size = file.content.as_ref().map(|c| c.len() as i64);
     ctx.db.execute(
         "INSERT INTO drive_revisions (file_id, id, mime_type, modified_time, last_modifying_user_id, \
          size, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -40,7 +40,7 @@ struct Rev {
     keep_forever: bool,
     published: bool,
     size: Option<i64>,
-    content: Option<String>,
+    content: Option<Content>,
 }
 
 fn rows(ctx: &Ctx<'_>, file_id: &str) -> Result<Vec<Rev>, ApiError> {
@@ -77,7 +77,12 @@ fn rev_json(store: &Store, r: &Rev, user: &User) -> Value {
     if !is_native(&r.mime_type) {
         v["keepForever"] = json!(r.keep_forever);
         v["size"] = json!(r.size.unwrap_or(0).to_string());
-        v["md5Checksum"] = json!(super::render::md5_like(r.content.as_deref().unwrap_or("")));
+        v["md5Checksum"] = json!(super::render::md5_like(
+            r.content
+                .as_ref()
+                .map(Content::as_bytes)
+                .unwrap_or_default()
+        ));
     }
     v
 }
@@ -133,9 +138,12 @@ pub fn get(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
                 "Revisions of Docs Editors files cannot be downloaded; use files.export.",
             ));
         }
-        return Ok(Reply::media(
+        return Ok(Reply::media_bytes(
             rev.mime_type.clone(),
-            rev.content.clone().unwrap_or_default(),
+            rev.content
+                .clone()
+                .map(Content::into_bytes)
+                .unwrap_or_default(),
         ));
     }
     Ok(Reply::ok(masked(ctx, rev_json(&store, rev, ctx.user))?))

@@ -119,7 +119,7 @@ pub(crate) fn add(conn: &Connection, f: NewFile<'_>) -> Result<String> {
             2 + (f.name.len() as i64 % 7)
         },
         head_revision_id: None,
-        content: (!folder).then(|| f.content.clone()),
+        content: (!folder).then(|| f.content.clone().into()),
         properties: Default::default(),
         app_properties: Default::default(),
         writers_can_share: true,

@@ -15,12 +15,12 @@ use crate::rest::{ApiError, Ctx, Reply};
 /// The plain method's JSON body for this upload: the metadata with the message as `raw`
 /// (under `message` for a draft).
 fn json_body(ctx: &Ctx<'_>, draft: bool) -> Result<String, ApiError> {
-    let body = ctx.raw_body().unwrap_or("");
+    let body = ctx.body_bytes().unwrap_or_default();
     let (meta, media_type, message) = match ctx.query.get("uploadType").unwrap_or("media") {
         "media" => (
             json!({}),
             ctx.content_type.unwrap_or("").to_string(),
-            body.to_string(),
+            body.to_vec(),
         ),
         "multipart" | "related" => {
             let (meta, media) = parse_multipart(body)?;
@@ -42,7 +42,7 @@ fn json_body(ctx: &Ctx<'_>, draft: bool) -> Result<String, ApiError> {
 fn finish(
     mut meta: Value,
     media_type: &str,
-    message: String,
+    message: Vec<u8>,
     draft: bool,
 ) -> Result<String, ApiError> {
     let media_type = media_type
@@ -58,7 +58,7 @@ fn finish(
             format!("Media type '{media_type}' is not supported. Valid media types: [message/*]"),
         ));
     }
-    if message.trim().is_empty() {
+    if message.trim_ascii().is_empty() {
         return Err(ApiError::bad_request("The uploaded message is empty"));
     }
     if !meta.is_object() {
@@ -66,7 +66,7 @@ fn finish(
             "The upload's metadata must be a JSON object",
         ));
     }
-    let raw = Value::String(URL_SAFE.encode(message.as_bytes()));
+    let raw = Value::String(URL_SAFE.encode(&message));
     if draft {
         match meta.get_mut("message") {
             Some(Value::Object(m)) => {

@@ -39,7 +39,7 @@ impl Args {
                 .map(|(k, v)| (k.clone(), Value::String(v.clone())))
                 .collect(),
         };
-        if let Some(body) = ctx.raw_body() {
+        if let Some(body) = ctx.text_body()? {
             let body = body.trim_start();
             // As Slack: the Content-Type decides; without one (or another one: multipart bodies
             // are not read yet), a body that looks like JSON is.

@@ -266,6 +266,7 @@ pub fn request(ids: Vec<String>) -> impl Strategy<Value = Request> {
                     body,
                     token: None,
                     content_type: None,
+                    binary_body: None,
                 }
             },
         )
