@@ -95,6 +95,17 @@ impl rusqlite::types::FromSql for Content {
     }
 }
 
+/// Whether `a` and `b` are equal once both are lowercased (as `str::to_lowercase`), without
+/// allocating.
+fn same_lowercase(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
+}
+
 /// One row of `drive_files` as one user sees it: `starred` and `viewed_by_me_time` are that
 /// user's (from `drive_user_files`); `content` is the Doc's plain text for Docs.
 #[derive(Clone, Debug, PartialEq)]
@@ -535,9 +546,15 @@ impl Store {
     /// How `user` reaches file `id`.
     pub fn access(&self, id: &str, user: &User) -> Access {
         let mut acc = Access::default();
-        let email = user.email.to_lowercase();
-        let domain = email.rsplit('@').next().unwrap_or_default().to_string();
-        for (depth, item) in self.chain(id).into_iter().enumerate() {
+        let email = user.email.as_str();
+        let domain = email.rsplit('@').next().unwrap_or_default();
+        let mut cur = self.files.get(id);
+        let mut depth = 0;
+        // The chain up to the root (as `chain`: at most 65 items, a cycle ends it).
+        while let Some(item) = cur {
+            if depth > 64 || (depth > 0 && item.id == id) {
+                break;
+            }
             if item.owner_id == user.id {
                 // Owning the item gives everything; owning a folder above gives write access.
                 let r = if depth == 0 { OWNER } else { WRITER };
@@ -551,11 +568,13 @@ impl Store {
                 let r = rank(&p.role);
                 let (applies, listed) = match p.kind.as_str() {
                     "user" | "group" => (
-                        p.email_address.as_deref().map(str::to_lowercase) == Some(email.clone()),
+                        p.email_address
+                            .as_deref()
+                            .is_some_and(|e| same_lowercase(e, email)),
                         true,
                     ),
                     "domain" => (
-                        p.domain.as_deref().map(str::to_lowercase) == Some(domain.clone()),
+                        p.domain.as_deref().is_some_and(|d| same_lowercase(d, domain)),
                         p.allow_file_discovery.unwrap_or(false),
                     ),
                     "anyone" => (true, p.allow_file_discovery.unwrap_or(false)),
@@ -571,6 +590,8 @@ impl Store {
                     }
                 }
             }
+            cur = item.parent_id.as_deref().and_then(|p| self.files.get(p));
+            depth += 1;
         }
         acc
     }
