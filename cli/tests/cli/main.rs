@@ -7,4 +7,5 @@ mod eval_support;
 
 mod data;
 mod eval;
+mod kill;
 mod world;
