@@ -59,6 +59,11 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> Result<i32> {
+    // The file is written back at shutdown: no other process may change it meanwhile.
+    let _lock = match &args.world {
+        Some(path) => Some(crate::world::lock(path)?),
+        None => None,
+    };
     let base = match &args.world {
         Some(path) => Snapshot::read_file(path)
             .with_context(|| format!("loading world {}", path.display()))?,

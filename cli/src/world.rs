@@ -192,6 +192,7 @@ pub fn run(args: WorldArgs) -> Result<i32> {
         }
         WorldCommand::Restore { world, from } => {
             let snap = read_snapshot(&from)?;
+            let _lock = lock(&world)?;
             snap.write_file(&world)
                 .with_context(|| format!("writing {}", world.display()))?;
             eprintln!("{} restored from {}", world.display(), from.display());
@@ -227,6 +228,14 @@ fn seed_world(opts: &SeedOpts) -> Result<World> {
 
 fn read_snapshot(path: &Path) -> Result<Snapshot> {
     Snapshot::read_file(path).with_context(|| format!("reading world {}", path.display()))
+}
+
+/// How long a command waits for another process that holds a world file.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The world file's lock ([`env0_world::WorldFileLock`]), waited for up to [`LOCK_WAIT`].
+pub(crate) fn lock(path: &std::path::Path) -> Result<env0_world::WorldFileLock> {
+    Ok(env0_world::WorldFileLock::acquire(path, LOCK_WAIT)?)
 }
 
 fn open(source: &WorldSource) -> Result<World> {
@@ -306,6 +315,11 @@ fn call(args: CallArgs) -> Result<i32> {
     if !path.starts_with('/') {
         bail!("the path must start with '/', e.g. /gmail/v1/users/me/profile");
     }
+    // Read, change, write back: one such process at a time per file, or one's change is lost.
+    let _lock = match &source.world {
+        Some(path) if !dry_run => Some(lock(path)?),
+        _ => None,
+    };
     let mut world = open(&source)?;
     let mut request = Request::new(method, path);
     request.user = user;

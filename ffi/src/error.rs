@@ -45,7 +45,7 @@ impl From<env0_world::Error> for Env0Error {
         match e {
             W::UnknownSnapshot(_) | W::UnknownUser(_) => Env0Error::NotFound { detail },
             W::Invalid(_) | W::Json(_) => Env0Error::InvalidArgument { detail },
-            W::Sqlite(_) | W::Io { .. } | W::InvalidSnapshot(_) | W::Schema(_) => {
+            W::Sqlite(_) | W::Io { .. } | W::InvalidSnapshot(_) | W::Schema(_) | W::Busy(_) => {
                 Env0Error::Storage { detail }
             }
         }

@@ -5,6 +5,7 @@
 #[path = "../../../core/tests/core/eval_support/mod.rs"]
 mod eval_support;
 
+mod concurrency;
 mod data;
 mod eval;
 mod kill;

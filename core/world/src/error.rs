@@ -24,6 +24,9 @@ pub enum Error {
     Schema(String),
     #[error("{0}")]
     Invalid(String),
+    /// Another process holds the world file (see [`crate::WorldFileLock`]).
+    #[error("{0}")]
+    Busy(String),
 }
 
 impl Error {

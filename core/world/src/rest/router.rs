@@ -447,9 +447,23 @@ fn serve(
             .trim()
             .to_ascii_lowercase()
     });
+    // A write takes the database's write lock when it begins: with another connection on the
+    // same file (another process), a read-then-write transaction could not be upgraded later
+    // and would fail at once instead of waiting its turn.
+    let behavior = if req.method.mutates() {
+        rusqlite::TransactionBehavior::Immediate
+    } else {
+        rusqlite::TransactionBehavior::Deferred
+    };
     let tx = conn
-        .transaction()
+        .transaction_with_behavior(behavior)
         .map_err(|e| (ApiError::from(e), user_id.clone()))?;
+    // The clock as of this transaction (another connection may have moved it since arrival).
+    let now = if req.method.mutates() {
+        clock::now(&tx).map_err(|e| (ApiError::from(e), user_id.clone()))?
+    } else {
+        now
+    };
     let outcome = {
         let mut ctx = Ctx {
             db: &tx,

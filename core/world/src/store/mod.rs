@@ -5,6 +5,7 @@
 
 pub mod action_log;
 pub mod clock;
+pub mod lock;
 pub mod schema;
 pub mod snapshot;
 pub mod state;
@@ -17,6 +18,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::Connection;
 
 pub use action_log::ActionLogEntry;
+pub use lock::WorldFileLock;
 pub use snapshot::Snapshot;
 pub use state::{Baseline, Diff, StateDump};
 
@@ -71,6 +73,10 @@ impl std::fmt::Debug for World {
     }
 }
 
+/// How long a world opened in place waits for another connection (another process, another
+/// object) to finish its write before a request fails with "database is locked".
+pub const SHARED_FILE_BUSY: std::time::Duration = std::time::Duration::from_secs(5);
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // State dumps read every table (~40) with a prepared statement each; the default cache of
@@ -99,6 +105,7 @@ impl World {
             return Err(Error::Invalid(format!("{} already exists", path.display())));
         }
         let mut conn = Connection::open(path)?;
+        conn.busy_timeout(SHARED_FILE_BUSY)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         configure(&conn)?;
         schema::migrate(&mut conn)?;
@@ -116,6 +123,7 @@ impl World {
             return Err(Error::Invalid(format!("no world at {}", path.display())));
         }
         let mut conn = Connection::open(path)?;
+        conn.busy_timeout(SHARED_FILE_BUSY)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         configure(&conn)?;
         schema::migrate(&mut conn)?;
