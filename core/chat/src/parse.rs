@@ -120,6 +120,39 @@ pub fn parse_completion(
     Ok(out)
 }
 
+/// Forward searches for one needle in one text from positions that only grow: a hit is reused
+/// while it lies ahead, and "not found" stays not found, so a text with many openers and no
+/// closers (a model repeating `<tool_call>` until its token limit) costs one pass per needle
+/// instead of one per opener.
+pub(crate) struct Seek<'a> {
+    text: &'a str,
+    needle: &'a str,
+    /// (searched from, first hit at or after it)
+    last: Option<(usize, Option<usize>)>,
+}
+
+impl<'a> Seek<'a> {
+    pub fn new(text: &'a str, needle: &'a str) -> Seek<'a> {
+        Seek {
+            text,
+            needle,
+            last: None,
+        }
+    }
+
+    /// The first occurrence at or after `pos` (as `text[pos..].find(needle)`, plus `pos`).
+    pub fn next(&mut self, pos: usize) -> Option<usize> {
+        if let Some((from, hit)) = self.last {
+            if from <= pos && hit.is_none_or(|h| h >= pos) {
+                return hit;
+            }
+        }
+        let hit = self.text[pos..].find(self.needle).map(|i| pos + i);
+        self.last = Some((pos, hit));
+        hit
+    }
+}
+
 pub(crate) struct Ctx {
     pub mode: ParseMode,
     pub repairs: Vec<Repair>,

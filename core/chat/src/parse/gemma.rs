@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Ctx, ParseError, Repair};
+use super::{Ctx, ParseError, Repair, Seek};
 use crate::types::ToolCall;
 
 const CALL_OPEN: &str = "<|tool_call>";
@@ -22,25 +22,28 @@ pub(super) fn parse(
     let mut content = String::new();
     let mut calls = Vec::new();
     let mut pos = 0;
+    let mut thoughts = Seek::new(text, THOUGHT_OPEN);
+    let mut thought_closes = Seek::new(text, THOUGHT_CLOSE);
+    let mut opens = Seek::new(text, CALL_OPEN);
+    let mut closes = Seek::new(text, CALL_CLOSE);
+    let mut stops = STOPS.map(|s| Seek::new(text, s));
     while pos < text.len() {
         let rest = &text[pos..];
-        let next_thought = rest.find(THOUGHT_OPEN);
-        let next_call = rest.find(CALL_OPEN);
+        let next_thought = thoughts.next(pos).map(|i| i - pos);
+        let next_call = opens.next(pos).map(|i| i - pos);
         match (next_thought, next_call) {
             (Some(t), c) if c.is_none_or(|c| t < c) => {
                 content.push_str(&rest[..t]);
                 let start = pos + t + THOUGHT_OPEN.len();
-                let (end, next) = match text[start..].find(THOUGHT_CLOSE) {
-                    Some(i) => (start + i, start + i + THOUGHT_CLOSE.len()),
+                let (end, next) = match thought_closes.next(start) {
+                    Some(i) => (i, i + THOUGHT_CLOSE.len()),
                     None => {
                         ctx.repair(
                             Repair::UnclosedTag,
                             text.len(),
                             "<|channel> is never closed",
                         )?;
-                        let end = text[start..]
-                            .find(CALL_OPEN)
-                            .map_or(text.len(), |i| start + i);
+                        let end = opens.next(start).unwrap_or(text.len());
                         (end, end)
                     }
                 };
@@ -57,13 +60,13 @@ pub(super) fn parse(
             (_, Some(c)) => {
                 content.push_str(&rest[..c]);
                 let start = pos + c + CALL_OPEN.len();
-                let (end, next) = match text[start..].find(CALL_CLOSE) {
-                    Some(i) => (start + i, start + i + CALL_CLOSE.len()),
+                let (end, next) = match closes.next(start) {
+                    Some(i) => (i, i + CALL_CLOSE.len()),
                     None => {
-                        let end = text[start..]
-                            .find(CALL_OPEN)
-                            .or_else(|| STOPS.iter().filter_map(|s| text[start..].find(s)).min())
-                            .map_or(text.len(), |i| start + i);
+                        let end = opens
+                            .next(start)
+                            .or_else(|| stops.iter_mut().filter_map(|s| s.next(start)).min())
+                            .unwrap_or(text.len());
                         ctx.repair(Repair::UnclosedTag, end, "<|tool_call> is never closed")?;
                         (end, end)
                     }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{call_from_object, parse_json, strip_code_fence, Ctx, ParseError, Repair};
+use super::{call_from_object, parse_json, strip_code_fence, Ctx, ParseError, Repair, Seek};
 use crate::types::ToolCall;
 
 const OPEN: &str = "<tool_call>";
@@ -18,17 +18,15 @@ pub(super) fn parse(
     let mut calls = Vec::new();
     let mut content = String::new();
     let mut pos = 0;
-    while let Some(found) = text[pos..].find(OPEN) {
-        let open = pos + found;
+    let (mut opens, mut closes) = (Seek::new(text, OPEN), Seek::new(text, CLOSE));
+    while let Some(open) = opens.next(pos) {
         content.push_str(&text[pos..open]);
         let body_start = open + OPEN.len();
-        let (body_end, next) = match text[body_start..].find(CLOSE) {
-            Some(i) => (body_start + i, body_start + i + CLOSE.len()),
+        let (body_end, next) = match closes.next(body_start) {
+            Some(i) => (i, i + CLOSE.len()),
             None => {
                 // Unclosed: the call runs to the next <tool_call> or the end.
-                let end = text[body_start..]
-                    .find(OPEN)
-                    .map_or(text.len(), |i| body_start + i);
+                let end = opens.next(body_start).unwrap_or(text.len());
                 ctx.repair(
                     Repair::UnclosedTag,
                     base + end,

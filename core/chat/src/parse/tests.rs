@@ -233,3 +233,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn seek_answers_as_find_from_growing_positions() {
+    let text = "ab<x>cd<x><x>ef</x>gh<x>";
+    for needle in ["<x>", "</x>", "zz", "ab"] {
+        let mut seek = super::Seek::new(text, needle);
+        for pos in 0..=text.len() {
+            assert_eq!(
+                seek.next(pos),
+                text[pos..].find(needle).map(|i| pos + i),
+                "{needle} from {pos}"
+            );
+        }
+        // Going back searches again.
+        assert_eq!(seek.next(0), text.find(needle));
+    }
+}

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Ctx, ParseError, Repair};
+use super::{Ctx, ParseError, Repair, Seek};
 use crate::types::{Tool, ToolCall};
 
 const OPEN: &str = "<tool_call>";
@@ -23,9 +23,13 @@ pub(super) fn parse(
     let mut calls = Vec::new();
     let mut content = String::new();
     let mut pos = 0;
+    let mut opens = Seek::new(text, OPEN);
+    let mut funcs = Seek::new(text, FUNC_OPEN);
+    let mut closes = Seek::new(text, CLOSE);
+    let mut func_closes = Seek::new(text, FUNC_CLOSE);
     loop {
-        let next_call = text[pos..].find(OPEN).map(|i| pos + i);
-        let next_func = text[pos..].find(FUNC_OPEN).map(|i| pos + i);
+        let next_call = opens.next(pos);
+        let next_func = funcs.next(pos);
         let (start, body_start, wrapped) = match (next_call, next_func) {
             (Some(c), Some(f)) if c <= f => (c, c + OPEN.len(), true),
             (Some(c), None) => (c, c + OPEN.len(), true),
@@ -40,12 +44,10 @@ pub(super) fn parse(
             (None, None) => break,
         };
         content.push_str(&text[pos..start]);
-        let (body_end, next) = match text[body_start..].find(CLOSE) {
-            Some(i) => (body_start + i, body_start + i + CLOSE.len()),
+        let (body_end, next) = match closes.next(body_start) {
+            Some(i) => (i, i + CLOSE.len()),
             None => {
-                let end = text[body_start..]
-                    .find(OPEN)
-                    .map_or(text.len(), |i| body_start + i);
+                let end = opens.next(body_start).unwrap_or(text.len());
                 if wrapped {
                     ctx.repair(
                         Repair::UnclosedTag,
@@ -57,9 +59,11 @@ pub(super) fn parse(
                 let end = if wrapped {
                     end
                 } else {
-                    text[body_start..end]
-                        .find(FUNC_CLOSE)
-                        .map_or(end, |i| body_start + i + FUNC_CLOSE.len())
+                    func_closes
+                        .next(body_start)
+                        .map(|i| i + FUNC_CLOSE.len())
+                        .filter(|&e| e <= end)
+                        .unwrap_or(end)
                 };
                 (end, end)
             }
@@ -121,8 +125,9 @@ fn parse_function(
     let mut args = Map::new();
     let params = &body[after..func_end];
     let mut pos = 0;
-    while let Some(i) = params[pos..].find(PARAM_OPEN) {
-        let p = pos + i;
+    let mut param_opens = Seek::new(params, PARAM_OPEN);
+    let mut param_closes = Seek::new(params, PARAM_CLOSE);
+    while let Some(p) = param_opens.next(pos) {
         if !params[pos..p].trim().is_empty() {
             return Err(ParseError::new(
                 base + after + pos,
@@ -138,12 +143,10 @@ fn parse_function(
             })?;
         let key = params[key_start..key_end].trim().to_owned();
         let value_start = key_end + 1;
-        let (value_end, next) = match params[value_start..].find(PARAM_CLOSE) {
-            Some(i) => (value_start + i, value_start + i + PARAM_CLOSE.len()),
+        let (value_end, next) = match param_closes.next(value_start) {
+            Some(i) => (i, i + PARAM_CLOSE.len()),
             None => {
-                let end = params[value_start..]
-                    .find(PARAM_OPEN)
-                    .map_or(params.len(), |i| value_start + i);
+                let end = param_opens.next(value_start).unwrap_or(params.len());
                 ctx.repair(
                     Repair::UnclosedTag,
                     base + after + end,

@@ -5,6 +5,7 @@
 mod support;
 
 mod golden;
+mod hostile;
 mod mask;
 mod roundtrip;
 mod vocab;

@@ -26,6 +26,7 @@ mod gmail_needles;
 mod gmail_search;
 mod gmail_seed;
 mod golden;
+mod hostile;
 mod router_props;
 mod slack_api;
 mod slack_needles;

@@ -574,7 +574,9 @@ impl Store {
                         true,
                     ),
                     "domain" => (
-                        p.domain.as_deref().is_some_and(|d| same_lowercase(d, domain)),
+                        p.domain
+                            .as_deref()
+                            .is_some_and(|d| same_lowercase(d, domain)),
                         p.allow_file_discovery.unwrap_or(false),
                     ),
                     "anyone" => (true, p.allow_file_discovery.unwrap_or(false)),
