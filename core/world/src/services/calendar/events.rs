@@ -1,7 +1,7 @@
 //! Reading events: `events.list` (windows, search, recurrence expansion, ordering, paging, sync
 //! tokens), `events.get` (including instance ids) and `events.instances`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use serde_json::{json, Value};
 
 use super::access::{etag, require, CalendarRow, Role};
-use super::model::{instance_starts, render, EventRow, View};
+use super::model::{instance_starts, render, render_owned, EventRow, View};
 use super::recurrence::MAX_INSTANCES;
 use super::time::{parse_instance_suffix, parse_rfc3339_param, parse_tz, When};
 use crate::rest::{ApiError, Ctx, Reply};
@@ -33,54 +33,71 @@ pub fn rows_on(ctx: &Ctx<'_>, cal: &CalendarRow) -> Result<Vec<EventRow>, ApiErr
     rows_on_as(ctx, cal, false)
 }
 
-/// [`rows_on`], as full rows or as light ones ([`EventRow::select_light`]).
+/// [`rows_on`], as full rows or as light ones ([`EventRow::select_light`], unordered).
 fn rows_on_as(ctx: &Ctx<'_>, cal: &CalendarRow, light: bool) -> Result<Vec<EventRow>, ApiError> {
-    // Light invitation rows carry their attendees: `visible_on` checks them.
-    let select = |where_sql: &str, args: &[&dyn rusqlite::ToSql], with_attendees: bool| {
-        if light {
-            EventRow::select_light(ctx.db, where_sql, args, with_attendees)
-        } else {
-            EventRow::select(ctx.db, where_sql, args)
+    let own = "calendar_id = ?1";
+    let invited = "calendar_id <> ?1 AND attendees LIKE ?2";
+    let pattern = format!("%\"email\":\"{}\"%", cal.id.to_ascii_lowercase());
+    if light {
+        let mut rows = EventRow::select_light(ctx.db, own, &[&cal.id], None)?;
+        if cal.is_primary {
+            // Light invitation rows are kept only when `visible_on` would keep them.
+            let args: &[&dyn rusqlite::ToSql] = &[&cal.id, &pattern];
+            rows.extend(EventRow::select_light(
+                ctx.db,
+                invited,
+                args,
+                Some(&cal.id),
+            )?);
         }
-    };
-    let mut rows = select("calendar_id = ?1", &[&cal.id], false)?;
+        return Ok(rows);
+    }
+    let mut rows = EventRow::select(ctx.db, own, &[&cal.id])?;
     if cal.is_primary {
-        let pattern = format!("%\"email\":\"{}\"%", cal.id.to_ascii_lowercase());
-        let invited = select(
-            "calendar_id <> ?1 AND attendees LIKE ?2",
-            &[&cal.id, &pattern],
-            true,
-        )?;
+        let invited = EventRow::select(ctx.db, invited, &[&cal.id, &pattern])?;
         rows.extend(invited.into_iter().filter(|r| visible_on(r, cal)));
     }
     Ok(rows)
 }
 
-/// The page's rows in full, for rows a light listing found: stored rows are read again by id,
-/// instances computed again from their series' full master.
+/// The page's rows in full, for rows a light listing found: stored rows (`instance` false) are
+/// read again by id, instances computed again from their series' full master. One statement
+/// reads them all.
 fn reload_full(
     ctx: &Ctx<'_>,
-    page: Vec<EventRow>,
-    stored: &BTreeSet<String>,
+    page: Vec<(EventRow, bool)>,
     tz: Tz,
 ) -> Result<Vec<EventRow>, ApiError> {
     let gone = |id: &str| ApiError::internal(format!("event {id} vanished while listing"));
-    let mut masters: BTreeMap<String, EventRow> = BTreeMap::new();
+    let mut ids: Vec<&str> = Vec::with_capacity(page.len());
+    let mut master_ids: HashSet<&str> = HashSet::new();
+    for (light, instance) in &page {
+        if !instance {
+            ids.push(&light.id);
+        } else if let Some(master_id) = &light.recurring_event_id {
+            if master_ids.insert(master_id) {
+                ids.push(master_id);
+            }
+        }
+    }
+    let mut full = EventRow::load_many(ctx.db, &ids)?;
     let mut out = Vec::with_capacity(page.len());
-    for light in page {
-        if stored.contains(&light.id) {
-            out.push(EventRow::load(ctx.db, &light.id)?.ok_or_else(|| gone(&light.id))?);
+    for (light, instance) in &page {
+        if !instance {
+            let row = if master_ids.contains(light.id.as_str()) {
+                full.get(&light.id).cloned()
+            } else {
+                full.remove(&light.id)
+            };
+            out.push(row.ok_or_else(|| gone(&light.id))?);
             continue;
         }
         let (Some(master_id), Some(original)) = (&light.recurring_event_id, &light.original_start)
         else {
             return Err(gone(&light.id));
         };
-        if !masters.contains_key(master_id) {
-            let master = EventRow::load(ctx.db, master_id)?.ok_or_else(|| gone(master_id))?;
-            masters.insert(master_id.clone(), master);
-        }
-        out.push(masters[master_id].instance(original, tz));
+        let master = full.get(master_id).ok_or_else(|| gone(master_id))?;
+        out.push(master.instance(original, tz));
     }
     Ok(out)
 }
@@ -303,11 +320,6 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     // and reads only its page in full: most of a row is what the page renders.
     let light = text.is_none() && !full_rows_forced();
     let rows = rows_on_as(ctx, &cal, light)?;
-    let stored: BTreeSet<String> = if light {
-        rows.iter().map(|r| r.id.clone()).collect()
-    } else {
-        BTreeSet::new()
-    };
     let keep_row = |r: &EventRow| -> bool {
         since.as_deref().is_none_or(|t| r.updated.as_str() >= t)
             && updated_min
@@ -339,6 +351,8 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         .map(|m| &m.id)
         .collect();
     let mut items: Vec<EventRow> = Vec::new();
+    // Which of `items` are instances computed from a series (the others are stored rows).
+    let mut expanded = 0..0;
     for r in others {
         let cancelled = r.status == "cancelled";
         // Cancelled instances of a series are listed without showDeleted when not expanding.
@@ -369,7 +383,9 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
                 horizon: w.horizon,
             }
         };
+        let first = items.len();
         items.extend(expand(live, &exception_ids, tz, &win));
+        expanded = first..items.len();
         if show_deleted {
             items.extend(
                 masters
@@ -391,10 +407,21 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             }
         }
     }
+    // The order is total (ids are unique among stored rows and among instances; ties would keep
+    // the items' order), so the rows' order before this does not matter.
+    let mut order: Vec<usize> = (0..items.len()).collect();
     match order_by {
-        Some("updated") => items.sort_by(|a, b| (&a.updated, &a.id).cmp(&(&b.updated, &b.id))),
-        // Each start parsed once, not once per comparison.
-        _ => items.sort_by_cached_key(|e| (e.start_instant(tz), e.id.clone())),
+        Some("updated") => order.sort_unstable_by(|&a, &b| {
+            let (x, y) = (&items[a], &items[b]);
+            (&x.updated, &x.id, a).cmp(&(&y.updated, &y.id, b))
+        }),
+        _ => {
+            // Each start computed once, not once per comparison.
+            let starts: Vec<DateTime<Utc>> = items.iter().map(|e| e.start_instant(tz)).collect();
+            order.sort_unstable_by(|&a, &b| {
+                (starts[a], &items[a].id, a).cmp(&(starts[b], &items[b].id, b))
+            });
+        }
     }
 
     let offset = page_offset(ctx)?;
@@ -405,11 +432,22 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         .max()
         .unwrap_or(cal.updated.as_str())
         .to_string();
-    let mut page_rows: Vec<EventRow> = items.into_iter().skip(offset).take(max_results).collect();
-    if light {
-        page_rows = reload_full(ctx, page_rows, &stored, tz)?;
-    }
-    let page: Vec<Value> = page_rows.iter().map(|e| render(e, &view)).collect();
+    let mut slots: Vec<Option<EventRow>> = items.into_iter().map(Some).collect();
+    let page_rows: Vec<(EventRow, bool)> = order
+        .into_iter()
+        .skip(offset)
+        .take(max_results)
+        .filter_map(|i| Some((slots[i].take()?, expanded.contains(&i))))
+        .collect();
+    let page_rows = if light {
+        reload_full(ctx, page_rows, tz)?
+    } else {
+        page_rows.into_iter().map(|(e, _)| e).collect()
+    };
+    let page: Vec<Value> = page_rows
+        .into_iter()
+        .map(|e| render_owned(e, &view))
+        .collect();
     let default_reminders = super::calendars::default_reminders(ctx.db, &ctx.user.id, &cal.id)?;
     let mut out = json!({
         "kind": "calendar#events",
@@ -418,9 +456,12 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         "updated": updated,
         "timeZone": view.display_tz.name(),
         "accessRole": role.as_str(),
-        "defaultReminders": default_reminders,
-        "items": page,
+        "defaultReminders": null,
+        "items": null,
     });
+    // Moved in: `json!` would copy them.
+    out["defaultReminders"] = default_reminders;
+    out["items"] = Value::Array(page);
     if let Some(d) = &cal.description {
         out["description"] = json!(d);
     }
@@ -552,9 +593,12 @@ pub fn instances(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         "updated": master.updated,
         "timeZone": view.display_tz.name(),
         "accessRole": role.as_str(),
-        "defaultReminders": default_reminders,
-        "items": page,
+        "defaultReminders": null,
+        "items": null,
     });
+    // Moved in: `json!` would copy them.
+    out["defaultReminders"] = default_reminders;
+    out["items"] = Value::Array(page);
     if offset + max_results < total {
         out["nextPageToken"] = json!(page_token(offset + max_results));
     }

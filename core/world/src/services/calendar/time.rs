@@ -1,6 +1,8 @@
 //! Times as Calendar speaks them: `EventDateTime` (`date` or `dateTime` + optional `timeZone`),
 //! RFC 3339 parameters, IANA zones, and local times across DST changes.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde_json::{json, Map, Value};
@@ -57,6 +59,35 @@ impl When {
     pub fn from_stored(v: &Value) -> Option<When> {
         parse_event_time(v, "start").ok()
     }
+
+    /// [`When::from_stored`] of the stored text, `None` when it is not JSON: an object's three
+    /// fields are read without building a [`Value`]; anything else the typed read refuses
+    /// (duplicate or non-string fields, a non-object) goes the general way.
+    pub fn from_stored_text(text: &str) -> Option<When> {
+        /// The fields an `EventDateTime` is read from; others are skipped.
+        #[derive(serde::Deserialize)]
+        struct Stored<'a> {
+            #[serde(borrow)]
+            date: Option<Cow<'a, str>>,
+            #[serde(borrow, rename = "dateTime")]
+            date_time: Option<Cow<'a, str>>,
+            #[serde(borrow, rename = "timeZone")]
+            time_zone: Option<Cow<'a, str>>,
+        }
+        if text.trim_start().starts_with('{') {
+            if let Ok(t) = serde_json::from_str::<Stored<'_>>(text) {
+                return event_time_from(
+                    t.date.as_deref(),
+                    t.date_time.as_deref(),
+                    t.time_zone.as_deref(),
+                    "start",
+                )
+                .ok();
+            }
+        }
+        let v: Value = serde_json::from_str(text).ok()?;
+        When::from_stored(&v)
+    }
 }
 
 /// A UTC instant as Google writes it, in `tz` (`Z` for UTC).
@@ -108,29 +139,43 @@ pub fn parse_event_time(v: &Value, which: &str) -> Result<When, ApiError> {
         .ok_or_else(|| ApiError::bad_request(format!("Invalid {which} time.")))?;
     let tz = match obj.get("timeZone") {
         None | Some(Value::Null) => None,
-        Some(Value::String(name)) => Some(parse_tz(name).ok_or_else(|| {
-            ApiError::bad_request(format!("Invalid time zone definition for {which} time."))
-        })?),
+        Some(Value::String(name)) => Some(name.as_str()),
         Some(_) => {
             return Err(ApiError::bad_request(format!(
                 "Invalid time zone definition for {which} time."
             )))
         }
     };
-    let date = obj.get("date").filter(|d| !d.is_null());
-    let date_time = obj.get("dateTime").filter(|d| !d.is_null());
+    // A non-string `date` or `dateTime` reads as "", which is no valid time.
+    let text = |key: &str| {
+        obj.get(key)
+            .filter(|d| !d.is_null())
+            .map(|d| d.as_str().unwrap_or_default())
+    };
+    event_time_from(text("date"), text("dateTime"), tz, which)
+}
+
+/// An `EventDateTime` from its (non-null) `date`, `dateTime` and `timeZone` fields.
+fn event_time_from(
+    date: Option<&str>,
+    date_time: Option<&str>,
+    tz: Option<&str>,
+    which: &str,
+) -> Result<When, ApiError> {
+    let tz = match tz {
+        None => None,
+        Some(name) => Some(parse_tz(name).ok_or_else(|| {
+            ApiError::bad_request(format!("Invalid time zone definition for {which} time."))
+        })?),
+    };
     match (date, date_time) {
         (Some(_), Some(_)) => Err(ApiError::bad_request(format!(
             "Invalid {which} time: specify either date or dateTime, not both."
         ))),
-        (Some(d), None) => {
-            let text = d.as_str().unwrap_or_default();
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map(When::Date)
-                .map_err(|_| ApiError::bad_request(format!("Invalid {which} time.")))
-        }
-        (None, Some(dt)) => {
-            let text = dt.as_str().unwrap_or_default();
+        (Some(text), None) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(When::Date)
+            .map_err(|_| ApiError::bad_request(format!("Invalid {which} time."))),
+        (None, Some(text)) => {
             if let Ok(t) = DateTime::parse_from_rfc3339(text) {
                 return Ok(When::DateTime {
                     at: t.with_timezone(&Utc),
@@ -209,6 +254,42 @@ mod tests {
                 .unwrap(),
         );
         assert_eq!(format_in(t, la), "2026-03-08T03:30:00-07:00");
+    }
+
+    /// The typed read of stored times answers what parsing a value answers, on every shape.
+    #[test]
+    fn stored_text_reads_as_values_do() {
+        let texts = [
+            r#"{"dateTime":"2026-01-19T09:30:00-08:00","timeZone":"America/Los_Angeles"}"#,
+            r#"{"dateTime":"2026-01-19T17:30:00Z"}"#,
+            r#"{"date":"2026-07-04"}"#,
+            r#" { "date" : "2026-07-04", "extra": [1, {"a": null}] } "#,
+            r#"{"date":"2026-07-04","dateTime":null,"timeZone":null}"#,
+            r#"{"date":"2026-07-04","dateTime":"2026-07-04T10:00:00Z"}"#,
+            r#"{"dateTime":"2026-03-08T02:30:00","timeZone":"America/Los_Angeles"}"#,
+            r#"{"dateTime":"2026-03-08T02:30:00"}"#,
+            r#"{"dateTime":"2026-03-08T02:30","timeZone":"Europe/Berlin"}"#,
+            r#"{"dateTime":"2026-01-19T09:30:00Z","timeZone":"Mars/Base"}"#,
+            r#"{"dateTime":"2026-01-19T09:30:00Z","timeZone":7}"#,
+            r#"{"date":20260704}"#,
+            r#"{"date":"2026-07-04","date":"2026-07-05"}"#,
+            r#"{"date":"2026\u002d07-04"}"#,
+            r#"{"dateTime":"2026-01-19T09:30:00Z","timeZone":"Europe\/Berlin"}"#,
+            r#"{}"#,
+            r#"["2026-07-04"]"#,
+            r#"["2026-07-04", "2026-07-04T10:00:00Z", null]"#,
+            r#""2026-07-04""#,
+            r#"null"#,
+            r#"{"date":"2026-07-04"} trailing"#,
+            r#"{"date":"2026-07-04""#,
+            "",
+        ];
+        for text in texts {
+            let by_value = serde_json::from_str::<Value>(text)
+                .ok()
+                .and_then(|v| When::from_stored(&v));
+            assert_eq!(When::from_stored_text(text), by_value, "{text}");
+        }
     }
 
     #[test]
