@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::access::{etag, require, CalendarRow, Role};
 use super::model::{instance_starts, render, render_owned, EventRow, View};
 use super::recurrence::MAX_INSTANCES;
-use super::time::{parse_instance_suffix, parse_rfc3339_param, parse_tz, When};
+use super::time::{instance_suffix, parse_instance_suffix, parse_rfc3339_param, parse_tz, When};
 use crate::rest::{ApiError, Ctx, Reply};
 use crate::store::clock::rfc3339;
 
@@ -35,71 +35,108 @@ pub fn rows_on(ctx: &Ctx<'_>, cal: &CalendarRow) -> Result<Vec<EventRow>, ApiErr
 
 /// [`rows_on`], as full rows or as light ones ([`EventRow::select_light`], unordered).
 fn rows_on_as(ctx: &Ctx<'_>, cal: &CalendarRow, light: bool) -> Result<Vec<EventRow>, ApiError> {
-    let own = "calendar_id = ?1";
-    let invited = "calendar_id <> ?1 AND attendees LIKE ?2";
-    let pattern = format!("%\"email\":\"{}\"%", cal.id.to_ascii_lowercase());
     if light {
-        let mut rows = EventRow::select_light(ctx.db, own, &[&cal.id], None)?;
-        if cal.is_primary {
-            // Light invitation rows are kept only when `visible_on` would keep them.
-            let args: &[&dyn rusqlite::ToSql] = &[&cal.id, &pattern];
-            rows.extend(EventRow::select_light(
-                ctx.db,
-                invited,
-                args,
-                Some(&cal.id),
-            )?);
-        }
-        return Ok(rows);
+        return Ok(EventRow::select_light(ctx.db, &cal.id, cal.is_primary)?);
     }
-    let mut rows = EventRow::select(ctx.db, own, &[&cal.id])?;
+    let mut rows = EventRow::select(ctx.db, "calendar_id = ?1", &[&cal.id])?;
     if cal.is_primary {
-        let invited = EventRow::select(ctx.db, invited, &[&cal.id, &pattern])?;
+        let pattern = format!("%\"email\":\"{}\"%", cal.id.to_ascii_lowercase());
+        let invited = EventRow::select(
+            ctx.db,
+            "calendar_id <> ?1 AND attendees LIKE ?2",
+            &[&cal.id, &pattern],
+        )?;
         rows.extend(invited.into_iter().filter(|r| visible_on(r, cal)));
     }
     Ok(rows)
 }
 
-/// The page's rows in full, for rows a light listing found: stored rows (`instance` false) are
-/// read again by id, instances computed again from their series' full master. One statement
-/// reads them all.
+/// One listed event: a stored row (an index into the listing's rows), or the instance of the
+/// series stored at `master` that starts (originally) at `start`, with its id.
+enum Item {
+    Stored(usize),
+    Instance {
+        master: usize,
+        start: When,
+        id: String,
+    },
+}
+
+fn item_id<'a>(rows: &'a [EventRow], item: &'a Item) -> &'a str {
+    match item {
+        Item::Stored(i) => &rows[*i].id,
+        Item::Instance { id, .. } => id,
+    }
+}
+
+/// An instance was last updated with its series.
+fn item_updated<'a>(rows: &'a [EventRow], item: &Item) -> &'a str {
+    match item {
+        Item::Stored(i) | Item::Instance { master: i, .. } => &rows[*i].updated,
+    }
+}
+
+/// The page's rows in full, for items a light listing found on its (light) `rows`: stored rows
+/// are read again by id, instances computed again from their series' full master. One
+/// statement reads them all.
 fn reload_full(
     ctx: &Ctx<'_>,
-    page: Vec<(EventRow, bool)>,
+    rows: &[EventRow],
+    page: &[&Item],
     tz: Tz,
 ) -> Result<Vec<EventRow>, ApiError> {
     let gone = |id: &str| ApiError::internal(format!("event {id} vanished while listing"));
     let mut ids: Vec<&str> = Vec::with_capacity(page.len());
     let mut master_ids: HashSet<&str> = HashSet::new();
-    for (light, instance) in &page {
-        if !instance {
-            ids.push(&light.id);
-        } else if let Some(master_id) = &light.recurring_event_id {
-            if master_ids.insert(master_id) {
-                ids.push(master_id);
+    for item in page {
+        match item {
+            Item::Stored(i) => ids.push(&rows[*i].id),
+            Item::Instance { master, .. } => {
+                if master_ids.insert(&rows[*master].id) {
+                    ids.push(&rows[*master].id);
+                }
             }
         }
     }
     let mut full = EventRow::load_many(ctx.db, &ids)?;
     let mut out = Vec::with_capacity(page.len());
-    for (light, instance) in &page {
-        if !instance {
-            let row = if master_ids.contains(light.id.as_str()) {
-                full.get(&light.id).cloned()
-            } else {
-                full.remove(&light.id)
-            };
-            out.push(row.ok_or_else(|| gone(&light.id))?);
-            continue;
-        }
-        let (Some(master_id), Some(original)) = (&light.recurring_event_id, &light.original_start)
-        else {
-            return Err(gone(&light.id));
-        };
-        let master = full.get(master_id).ok_or_else(|| gone(master_id))?;
-        out.push(master.instance(original, tz));
+    for item in page {
+        out.push(match item {
+            Item::Stored(i) => {
+                let id = rows[*i].id.as_str();
+                let row = if master_ids.contains(id) {
+                    full.get(id).cloned()
+                } else {
+                    full.remove(id)
+                };
+                row.ok_or_else(|| gone(id))?
+            }
+            Item::Instance { master, start, .. } => {
+                let id = rows[*master].id.as_str();
+                full.get(id).ok_or_else(|| gone(id))?.instance(start, tz)
+            }
+        });
     }
     Ok(out)
+}
+
+/// The page's rows, for items a listing found on full `rows`.
+fn take_page(rows: Vec<EventRow>, page: &[&Item], tz: Tz) -> Vec<EventRow> {
+    // Instances first, while their masters are all still there.
+    let mut out: Vec<Option<EventRow>> = page
+        .iter()
+        .map(|item| match item {
+            Item::Stored(_) => None,
+            Item::Instance { master, start, .. } => Some(rows[*master].instance(start, tz)),
+        })
+        .collect();
+    let mut rows: Vec<Option<EventRow>> = rows.into_iter().map(Some).collect();
+    for (slot, item) in out.iter_mut().zip(page) {
+        if let Item::Stored(i) = item {
+            *slot = rows[*i].take();
+        }
+    }
+    out.into_iter().flatten().collect()
 }
 
 /// The zone responses are rendered in: the `timeZone` parameter, else the calendar's.
@@ -338,111 +375,125 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             })
     };
     let in_window = |r: &EventRow| since.is_some() || overlaps(r, tz, w.min, w.max);
-    let (masters, others): (Vec<EventRow>, Vec<EventRow>) =
-        rows.into_iter().partition(EventRow::is_recurring);
-    let exception_ids: BTreeSet<String> = others
+    let exception_ids: HashSet<&str> = rows
         .iter()
-        .filter(|r| r.recurring_event_id.is_some())
-        .map(|r| r.id.clone())
+        .filter(|r| !r.is_recurring() && r.recurring_event_id.is_some())
+        .map(|r| r.id.as_str())
         .collect();
-    let live_masters: BTreeSet<&String> = masters
+    let live_masters: HashSet<&str> = rows
         .iter()
-        .filter(|m| m.status != "cancelled")
-        .map(|m| &m.id)
+        .filter(|m| m.is_recurring() && m.status != "cancelled")
+        .map(|m| m.id.as_str())
         .collect();
-    let mut items: Vec<EventRow> = Vec::new();
-    // Which of `items` are instances computed from a series (the others are stored rows).
-    let mut expanded = 0..0;
-    for r in others {
+    // Stored rows that are not series first, then the series' instances or the series.
+    let mut items: Vec<Item> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        if r.is_recurring() {
+            continue;
+        }
         let cancelled = r.status == "cancelled";
         // Cancelled instances of a series are listed without showDeleted when not expanding.
         let cancelled_ok = show_deleted
             || (!single
                 && r.recurring_event_id
-                    .as_ref()
+                    .as_deref()
                     .is_some_and(|m| live_masters.contains(m)));
-        if (!cancelled || cancelled_ok) && keep_row(&r) && in_window(&r) {
-            items.push(r);
+        if (!cancelled || cancelled_ok) && keep_row(r) && in_window(r) {
+            items.push(Item::Stored(i));
         }
     }
+    let masters = || {
+        rows.iter()
+            .enumerate()
+            .filter(|(_, m)| m.is_recurring() && keep_row(m))
+    };
     if single {
-        let live: Vec<&EventRow> = masters
-            .iter()
-            .filter(|m| m.status != "cancelled" && keep_row(m))
-            .collect();
-        let win = if since.is_some() {
-            Window {
-                min: None,
-                max: None,
-                horizon: w.horizon,
+        let min = if since.is_some() { None } else { w.min };
+        for (i, m) in masters().filter(|(_, m)| m.status != "cancelled") {
+            for start in instance_starts(m, tz, min, w.horizon, MAX_INSTANCES) {
+                let id = format!("{}_{}", m.id, instance_suffix(&start));
+                if !exception_ids.contains(id.as_str()) {
+                    items.push(Item::Instance {
+                        master: i,
+                        start,
+                        id,
+                    });
+                }
             }
-        } else {
-            Window {
-                min: w.min,
-                max: w.max,
-                horizon: w.horizon,
-            }
-        };
-        let first = items.len();
-        items.extend(expand(live, &exception_ids, tz, &win));
-        expanded = first..items.len();
+        }
         if show_deleted {
             items.extend(
-                masters
-                    .iter()
-                    .filter(|m| m.status == "cancelled" && keep_row(m))
-                    .cloned(),
+                masters()
+                    .filter(|(_, m)| m.status == "cancelled")
+                    .map(|(i, _)| Item::Stored(i)),
             );
         }
     } else {
-        for m in &masters {
-            if (m.status == "cancelled" && !show_deleted) || !keep_row(m) {
+        for (i, m) in masters() {
+            if m.status == "cancelled" && !show_deleted {
                 continue;
             }
             let hit = since.is_some()
                 || (w.min.is_none() && w.max.is_none())
                 || !instance_starts(m, tz, w.min, w.max.unwrap_or(w.horizon), 1).is_empty();
             if hit {
-                items.push(m.clone());
+                items.push(Item::Stored(i));
             }
         }
     }
     // The order is total (ids are unique among stored rows and among instances; ties would keep
     // the items' order), so the rows' order before this does not matter.
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    match order_by {
-        Some("updated") => order.sort_unstable_by(|&a, &b| {
-            let (x, y) = (&items[a], &items[b]);
-            (&x.updated, &x.id, a).cmp(&(&y.updated, &y.id, b))
-        }),
-        _ => {
-            // Each start computed once, not once per comparison.
-            let starts: Vec<DateTime<Utc>> = items.iter().map(|e| e.start_instant(tz)).collect();
-            order.sort_unstable_by(|&a, &b| {
-                (starts[a], &items[a].id, a).cmp(&(starts[b], &items[b].id, b))
-            });
-        }
-    }
-
     let offset = page_offset(ctx)?;
+    let page_items: Vec<&Item> = {
+        let id = |item| item_id(&rows, item);
+        let updated = |item| item_updated(&rows, item);
+        let page = |order: Vec<usize>| -> Vec<&Item> {
+            order
+                .into_iter()
+                .skip(offset)
+                .take(max_results)
+                .map(|i| &items[i])
+                .collect()
+        };
+        match order_by {
+            Some("updated") => {
+                let mut keys: Vec<(&str, &str, usize)> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(n, item)| (updated(item), id(item), n))
+                    .collect();
+                keys.sort_unstable();
+                page(keys.into_iter().map(|(_, _, n)| n).collect())
+            }
+            _ => {
+                // Each start computed once, not once per comparison.
+                let mut keys: Vec<(DateTime<Utc>, &str, usize)> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(n, item)| {
+                        let start = match item {
+                            Item::Stored(i) => rows[*i].start_instant(tz),
+                            Item::Instance { start, .. } => start.instant(tz),
+                        };
+                        (start, id(item), n)
+                    })
+                    .collect();
+                keys.sort_unstable();
+                page(keys.into_iter().map(|(_, _, n)| n).collect())
+            }
+        }
+    };
     let total = items.len();
     let updated = items
         .iter()
-        .map(|e| e.updated.as_str())
+        .map(|item| item_updated(&rows, item))
         .max()
         .unwrap_or(cal.updated.as_str())
         .to_string();
-    let mut slots: Vec<Option<EventRow>> = items.into_iter().map(Some).collect();
-    let page_rows: Vec<(EventRow, bool)> = order
-        .into_iter()
-        .skip(offset)
-        .take(max_results)
-        .filter_map(|i| Some((slots[i].take()?, expanded.contains(&i))))
-        .collect();
     let page_rows = if light {
-        reload_full(ctx, page_rows, tz)?
+        reload_full(ctx, &rows, &page_items, tz)?
     } else {
-        page_rows.into_iter().map(|(e, _)| e).collect()
+        take_page(rows, &page_items, tz)
     };
     let page: Vec<Value> = page_rows
         .into_iter()
@@ -680,6 +731,59 @@ mod light_listing_tests {
             .collect();
         calendars.truncate(3);
         calendars.push("primary".into());
+        // Invitations the attendee pattern finds that do not show (the email nested deeper) and
+        // that do (the email in another case, on a calendar named in another case).
+        let me = call(&mut w, Method::Get, "/calendar/v3/calendars/primary", None)["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let elsewhere: Vec<String> = {
+            let mut stmt = w
+                .conn()
+                .prepare(
+                    "SELECT id FROM calendar_events WHERE calendar_id <> ?1 ORDER BY id LIMIT 3",
+                )
+                .unwrap();
+            let ids = stmt.query_map([&me], |r| r.get(0)).unwrap();
+            ids.collect::<Result<_, _>>().unwrap()
+        };
+        assert_eq!(elsewhere.len(), 3);
+        let upper = me.to_ascii_uppercase();
+        for (id, attendees, calendar) in [
+            (
+                &elsewhere[0],
+                json!([{"email": "priya@nexusai.com", "additionalGuests": [{"email": me}]}]),
+                None,
+            ),
+            (&elsewhere[1], json!([{"email": upper}]), None),
+            (
+                &elsewhere[2],
+                json!([{"email": "priya@nexusai.com", "additionalGuests": [{"email": me}]}]),
+                Some(&upper),
+            ),
+        ] {
+            w.conn()
+                .execute(
+                    "UPDATE calendar_events SET attendees = ?2, \
+                     calendar_id = coalesce(?3, calendar_id) WHERE id = ?1",
+                    rusqlite::params![id, attendees.to_string(), calendar],
+                )
+                .unwrap();
+        }
+        let listed = call(
+            &mut w,
+            Method::Get,
+            "/calendar/v3/calendars/primary/events?maxResults=2500&showDeleted=true",
+            None,
+        );
+        let shows = |id: &str| {
+            listed["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["id"] == json!(id))
+        };
+        assert!(!shows(&elsewhere[0]) && shows(&elsewhere[1]) && shows(&elsewhere[2]));
         let queries = [
             "",
             "?maxResults=7",

@@ -114,9 +114,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
 }
 
 /// What a listing filters, expands and orders by; the rest of a row is read only for the rows
-/// of the page it returns (see [`EventRow::select_light`]). Invitations add their attendees.
-const LIGHT_COLUMNS: &str = "id, calendar_id, ical_uid, status, start, \"end\", recurrence, \
-    recurring_event_id, original_start, event_type, extended_properties, updated";
+/// of the page it returns (see [`EventRow::select_light`]).
+const LIGHT_COLUMNS: &str =
+    "id, ical_uid, status, start, \"end\", recurrence, recurring_event_id, \
+    original_start, event_type, extended_properties, updated";
 
 /// Whether the attendees column (JSON text) lists `email` (any case), as
 /// [`EventRow::attendee_emails`] of the parsed column would. A list of objects whose emails are
@@ -186,48 +187,40 @@ fn lists_attendee(attendees: &str, email: &str) -> bool {
         .any(|e| e.eq_ignore_ascii_case(email))
 }
 
-/// A light row (see [`EventRow::select_light`]); `None` for an invitation (`invitee` given)
-/// that does not show on `invitee`'s calendar.
-fn light_from_row(r: &Row<'_>, invitee: Option<&str>) -> rusqlite::Result<Option<EventRow>> {
-    let calendar_id: String = r.get(1)?;
-    if let Some(invitee) = invitee {
-        let listed = str_col(r, 12)?.is_some_and(|a| lists_attendee(a, invitee));
-        if !calendar_id.eq_ignore_ascii_case(invitee) && !listed {
-            return Ok(None);
-        }
-    }
+/// A light row (see [`EventRow::select_light`]) from [`LIGHT_COLUMNS`].
+fn light_from_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
     let fallback = When::Date(chrono::NaiveDate::default());
-    Ok(Some(EventRow {
+    Ok(EventRow {
         id: r.get(0)?,
-        calendar_id,
-        ical_uid: r.get(2)?,
-        status: r.get(3)?,
+        calendar_id: String::new(),
+        ical_uid: r.get(1)?,
+        status: r.get(2)?,
         summary: None,
         description: None,
         location: None,
         color_id: None,
-        start: when_col(r, 4)?.unwrap_or_else(|| fallback.clone()),
-        end: when_col(r, 5)?.unwrap_or(fallback),
-        recurrence: recurrence_col(r, 6)?,
-        recurring_event_id: r.get(7)?,
-        original_start: when_col(r, 8)?,
+        start: when_col(r, 3)?.unwrap_or_else(|| fallback.clone()),
+        end: when_col(r, 4)?.unwrap_or(fallback),
+        recurrence: recurrence_col(r, 5)?,
+        recurring_event_id: r.get(6)?,
+        original_start: when_col(r, 7)?,
         organizer: Value::Null,
         creator: Value::Null,
         attendees: Vec::new(),
         reminders: Value::Null,
         transparency: String::new(),
         visibility: String::new(),
-        event_type: r.get(9)?,
+        event_type: r.get(8)?,
         guests_can_modify: false,
         guests_can_invite: true,
         guests_can_see: true,
-        extended_properties: json_col(r, 10)?,
+        extended_properties: json_col(r, 9)?,
         conference_data: None,
         extra: None,
         sequence: 0,
         created: String::new(),
-        updated: r.get(11)?,
-    }))
+        updated: r.get(10)?,
+    })
 }
 
 fn opt_json(v: &Option<Value>) -> Option<String> {
@@ -286,29 +279,45 @@ impl EventRow {
         .optional()
     }
 
-    /// Like [`EventRow::select`], but reading only what a listing filters, expands and orders
-    /// by (ids, status, start and end, recurrence, event type, extended properties, `updated`),
-    /// unordered. Every other field is empty: a light row must never be rendered, the listing
-    /// reloads its page's rows in full ([`EventRow::load_many`]).
+    /// The rows organized on calendar `calendar_id` and, with `invitations`, those organized
+    /// elsewhere that show on it as a primary calendar (as `events::visible_on` decides: its
+    /// id among their attendees' emails, any case), unordered and in one pass over the table.
     ///
-    /// With `invitee`, the rows are invitations and only those that show on `invitee`'s
-    /// primary calendar are kept: organized there (any case) or listing `invitee` among their
-    /// attendees, as `events::visible_on` decides.
+    /// Light rows: only what a listing filters, expands and orders by is read (ids, status,
+    /// start and end, recurrence, event type, extended properties, `updated`); every other
+    /// field, the calendar id included, is empty. A light row must never be rendered: the
+    /// listing reloads its page's rows in full ([`EventRow::load_many`]).
     pub fn select_light(
         db: &Connection,
-        where_sql: &str,
-        args: &[&dyn rusqlite::ToSql],
-        invitee: Option<&str>,
+        calendar_id: &str,
+        invitations: bool,
     ) -> rusqlite::Result<Vec<EventRow>> {
-        let attendees = if invitee.is_some() { ", attendees" } else { "" };
+        if !invitations {
+            let mut stmt = db.prepare_cached(&format!(
+                "SELECT {LIGHT_COLUMNS} FROM calendar_events WHERE calendar_id = ?1"
+            ))?;
+            let rows = stmt.query_map([calendar_id], light_from_row)?;
+            return rows.collect();
+        }
+        // The LIKE narrows invitations down to rows whose attendees' text has the email; the
+        // attendees are then read to be sure. Own rows read no attendees.
         let mut stmt = db.prepare_cached(&format!(
-            "SELECT {LIGHT_COLUMNS}{attendees} FROM calendar_events WHERE {where_sql}"
+            "SELECT {LIGHT_COLUMNS}, calendar_id = ?1, \
+             CASE WHEN calendar_id = ?1 THEN NULL ELSE calendar_id END, \
+             CASE WHEN calendar_id = ?1 THEN NULL ELSE attendees END \
+             FROM calendar_events \
+             WHERE calendar_id = ?1 OR (calendar_id <> ?1 AND attendees LIKE ?2)"
         ))?;
-        let mut rows = stmt.query(args)?;
+        let pattern = format!("%\"email\":\"{}\"%", calendar_id.to_ascii_lowercase());
+        let mut rows = stmt.query(params![calendar_id, pattern])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            if let Some(e) = light_from_row(r, invitee)? {
-                out.push(e);
+            let own: bool = r.get(11)?;
+            let shows = own
+                || str_col(r, 12)?.is_some_and(|c| c.eq_ignore_ascii_case(calendar_id))
+                || str_col(r, 13)?.is_some_and(|a| lists_attendee(a, calendar_id));
+            if shows {
+                out.push(light_from_row(r)?);
             }
         }
         Ok(out)
