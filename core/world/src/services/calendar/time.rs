@@ -74,6 +74,9 @@ impl When {
             #[serde(borrow, rename = "timeZone")]
             time_zone: Option<Cow<'a, str>>,
         }
+        if let Some((date, date_time, tz)) = canonical_stored(text) {
+            return event_time_from(date, date_time, tz, "start").ok();
+        }
         if text.trim_start().starts_with('{') {
             if let Ok(t) = serde_json::from_str::<Stored<'_>>(text) {
                 return event_time_from(
@@ -88,6 +91,32 @@ impl When {
         let v: Value = serde_json::from_str(text).ok()?;
         When::from_stored(&v)
     }
+}
+
+/// The fields of a stored time written as [`When::to_stored`] writes it (`{"date":"…"}`,
+/// `{"dateTime":"…"}` or `{"dateTime":"…","timeZone":"…"}`, strings without escapes or control
+/// characters), read without a JSON parser; `None` for any other text.
+fn canonical_stored(text: &str) -> Option<(Option<&str>, Option<&str>, Option<&str>)> {
+    /// The longest start of `s` that is a JSON string's content as written (no quote,
+    /// backslash or control character), and the rest.
+    fn plain(s: &str) -> (&str, &str) {
+        let n = s
+            .bytes()
+            .position(|b| b < 0x20 || b == b'"' || b == b'\\')
+            .unwrap_or(s.len());
+        s.split_at(n)
+    }
+    const END: &str = r#""}"#;
+    if let Some(rest) = text.strip_prefix(r#"{"date":""#) {
+        let (date, end) = plain(rest);
+        return (end == END).then_some((Some(date), None, None));
+    }
+    let (at, end) = plain(text.strip_prefix(r#"{"dateTime":""#)?);
+    if end == END {
+        return Some((None, Some(at), None));
+    }
+    let (tz, end) = plain(end.strip_prefix(r#"","timeZone":""#)?);
+    (end == END).then_some((None, Some(at), Some(tz)))
 }
 
 /// A UTC instant as Google writes it, in `tz` (`Z` for UTC).
@@ -124,6 +153,23 @@ pub fn parse_rfc3339_param(name: &str, value: &str) -> Result<DateTime<Utc>, Api
     DateTime::parse_from_rfc3339(value)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| ApiError::invalid_parameter(name, value))
+}
+
+/// A `%Y-%m-%d` date. `YYYY-MM-DD` in ASCII digits is read directly (as the format reads it);
+/// anything else goes through the format.
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
+            return NaiveDate::from_ymd_opt(y as i32, m, d);
+        }
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 fn parse_naive(s: &str) -> Option<NaiveDateTime> {
@@ -172,9 +218,9 @@ fn event_time_from(
         (Some(_), Some(_)) => Err(ApiError::bad_request(format!(
             "Invalid {which} time: specify either date or dateTime, not both."
         ))),
-        (Some(text), None) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        (Some(text), None) => parse_date(text)
             .map(When::Date)
-            .map_err(|_| ApiError::bad_request(format!("Invalid {which} time."))),
+            .ok_or_else(|| ApiError::bad_request(format!("Invalid {which} time."))),
         (None, Some(text)) => {
             if let Ok(t) = DateTime::parse_from_rfc3339(text) {
                 return Ok(When::DateTime {
@@ -281,6 +327,15 @@ mod tests {
             r#""2026-07-04""#,
             r#"null"#,
             r#"{"date":"2026-07-04"} trailing"#,
+            "{\"date\":\"2026-07-04\t\"}",
+            "{\"dateTime\":\"2026-01-19T09:30:00Z\",\"timeZone\":\"Europe/Berlin\u{1}\"}",
+            r#"{"dateTime":"2026-01-19T09:30:00Z","timeZone":"Europe/Berlin","timeZone":"UTC"}"#,
+            r#"{"dateTime":"2026-01-19T09:30:00Z","timeZone":"UTC","x":"","timeZone":"UTC"}"#,
+            r#"{"dateTime":"a\",\"timeZone\":\"UTC"}"#,
+            r#"{"dateTime":"2026-01-19T09:30:00Z","timeZone":"UTC"}"#,
+            r#"{"dateTime":"2026-01-19T09:30:00","timeZone":"Asia/Kolkata"}"#,
+            r#"{"dateTime":"","timeZone":""}"#,
+            r#"{"date":""}"#,
             r#"{"date":"2026-07-04""#,
             "",
         ];
@@ -289,6 +344,54 @@ mod tests {
                 .ok()
                 .and_then(|v| When::from_stored(&v));
             assert_eq!(When::from_stored_text(text), by_value, "{text}");
+        }
+    }
+
+    /// What is stored is read without a JSON parser, and back to what was stored.
+    #[test]
+    fn stored_times_take_the_short_way() {
+        let la: Tz = "America/Los_Angeles".parse().unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 3, 16, 16, 0, 0).unwrap();
+        for w in [
+            When::Date(NaiveDate::from_ymd_opt(2026, 7, 4).unwrap()),
+            When::DateTime { at, tz: None },
+            When::DateTime { at, tz: Some(la) },
+        ] {
+            let text = w.to_stored(la).to_string();
+            assert!(canonical_stored(&text).is_some(), "{text}");
+            assert_eq!(When::from_stored_text(&text), Some(w));
+        }
+    }
+
+    /// Dates read directly read as the format reads them.
+    #[test]
+    fn dates_read_as_the_format_reads_them() {
+        for text in [
+            "2026-07-04",
+            "2026-02-29",
+            "2024-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "2026-01-32",
+            "0000-01-01",
+            "9999-12-31",
+            "2026-7-04",
+            "2026-07-4",
+            " 2026-07-04",
+            "2026-07-04 ",
+            "+2026-07-04",
+            "20260-07-04",
+            "2026/07/04",
+            "2026-07-0x",
+            "",
+            "２０２６-07-04",
+        ] {
+            assert_eq!(
+                parse_date(text),
+                NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
+                "{text}"
+            );
         }
     }
 
