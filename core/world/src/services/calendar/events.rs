@@ -1,7 +1,7 @@
 //! Reading events: `events.list` (windows, search, recurrence expansion, ordering, paging, sync
 //! tokens), `events.get` (including instance ids) and `events.instances`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
@@ -9,9 +9,9 @@ use chrono_tz::Tz;
 use serde_json::{json, Value};
 
 use super::access::{etag, require, CalendarRow, Role};
-use super::model::{instance_starts, render, EventRow, View};
+use super::model::{instance_starts, render, render_owned, EventRow, View};
 use super::recurrence::MAX_INSTANCES;
-use super::time::{parse_instance_suffix, parse_rfc3339_param, parse_tz, When};
+use super::time::{instance_suffix, parse_instance_suffix, parse_rfc3339_param, parse_tz, When};
 use crate::rest::{ApiError, Ctx, Reply};
 use crate::store::clock::rfc3339;
 
@@ -33,56 +33,110 @@ pub fn rows_on(ctx: &Ctx<'_>, cal: &CalendarRow) -> Result<Vec<EventRow>, ApiErr
     rows_on_as(ctx, cal, false)
 }
 
-/// [`rows_on`], as full rows or as light ones ([`EventRow::select_light`]).
+/// [`rows_on`], as full rows or as light ones ([`EventRow::select_light`], unordered).
 fn rows_on_as(ctx: &Ctx<'_>, cal: &CalendarRow, light: bool) -> Result<Vec<EventRow>, ApiError> {
-    // Light invitation rows carry their attendees: `visible_on` checks them.
-    let select = |where_sql: &str, args: &[&dyn rusqlite::ToSql], with_attendees: bool| {
-        if light {
-            EventRow::select_light(ctx.db, where_sql, args, with_attendees)
-        } else {
-            EventRow::select(ctx.db, where_sql, args)
-        }
-    };
-    let mut rows = select("calendar_id = ?1", &[&cal.id], false)?;
+    if light {
+        return Ok(EventRow::select_light(ctx.db, &cal.id, cal.is_primary)?);
+    }
+    let mut rows = EventRow::select(ctx.db, "calendar_id = ?1", &[&cal.id])?;
     if cal.is_primary {
         let pattern = format!("%\"email\":\"{}\"%", cal.id.to_ascii_lowercase());
-        let invited = select(
+        let invited = EventRow::select(
+            ctx.db,
             "calendar_id <> ?1 AND attendees LIKE ?2",
             &[&cal.id, &pattern],
-            true,
         )?;
         rows.extend(invited.into_iter().filter(|r| visible_on(r, cal)));
     }
     Ok(rows)
 }
 
-/// The page's rows in full, for rows a light listing found: stored rows are read again by id,
-/// instances computed again from their series' full master.
+/// One listed event: a stored row (an index into the listing's rows), or the instance of the
+/// series stored at `master` that starts (originally) at `start`, with its id.
+enum Item {
+    Stored(usize),
+    Instance {
+        master: usize,
+        start: When,
+        id: String,
+    },
+}
+
+fn item_id<'a>(rows: &'a [EventRow], item: &'a Item) -> &'a str {
+    match item {
+        Item::Stored(i) => &rows[*i].id,
+        Item::Instance { id, .. } => id,
+    }
+}
+
+/// An instance was last updated with its series.
+fn item_updated<'a>(rows: &'a [EventRow], item: &Item) -> &'a str {
+    match item {
+        Item::Stored(i) | Item::Instance { master: i, .. } => &rows[*i].updated,
+    }
+}
+
+/// The page's rows in full, for items a light listing found on its (light) `rows`: stored rows
+/// are read again by id, instances computed again from their series' full master. One
+/// statement reads them all.
 fn reload_full(
     ctx: &Ctx<'_>,
-    page: Vec<EventRow>,
-    stored: &BTreeSet<String>,
+    rows: &[EventRow],
+    page: &[&Item],
     tz: Tz,
 ) -> Result<Vec<EventRow>, ApiError> {
     let gone = |id: &str| ApiError::internal(format!("event {id} vanished while listing"));
-    let mut masters: BTreeMap<String, EventRow> = BTreeMap::new();
+    let mut ids: Vec<&str> = Vec::with_capacity(page.len());
+    let mut master_ids: HashSet<&str> = HashSet::new();
+    for item in page {
+        match item {
+            Item::Stored(i) => ids.push(&rows[*i].id),
+            Item::Instance { master, .. } => {
+                if master_ids.insert(&rows[*master].id) {
+                    ids.push(&rows[*master].id);
+                }
+            }
+        }
+    }
+    let mut full = EventRow::load_many(ctx.db, &ids)?;
     let mut out = Vec::with_capacity(page.len());
-    for light in page {
-        if stored.contains(&light.id) {
-            out.push(EventRow::load(ctx.db, &light.id)?.ok_or_else(|| gone(&light.id))?);
-            continue;
-        }
-        let (Some(master_id), Some(original)) = (&light.recurring_event_id, &light.original_start)
-        else {
-            return Err(gone(&light.id));
-        };
-        if !masters.contains_key(master_id) {
-            let master = EventRow::load(ctx.db, master_id)?.ok_or_else(|| gone(master_id))?;
-            masters.insert(master_id.clone(), master);
-        }
-        out.push(masters[master_id].instance(original, tz));
+    for item in page {
+        out.push(match item {
+            Item::Stored(i) => {
+                let id = rows[*i].id.as_str();
+                let row = if master_ids.contains(id) {
+                    full.get(id).cloned()
+                } else {
+                    full.remove(id)
+                };
+                row.ok_or_else(|| gone(id))?
+            }
+            Item::Instance { master, start, .. } => {
+                let id = rows[*master].id.as_str();
+                full.get(id).ok_or_else(|| gone(id))?.instance(start, tz)
+            }
+        });
     }
     Ok(out)
+}
+
+/// The page's rows, for items a listing found on full `rows`.
+fn take_page(rows: Vec<EventRow>, page: &[&Item], tz: Tz) -> Vec<EventRow> {
+    // Instances first, while their masters are all still there.
+    let mut out: Vec<Option<EventRow>> = page
+        .iter()
+        .map(|item| match item {
+            Item::Stored(_) => None,
+            Item::Instance { master, start, .. } => Some(rows[*master].instance(start, tz)),
+        })
+        .collect();
+    let mut rows: Vec<Option<EventRow>> = rows.into_iter().map(Some).collect();
+    for (slot, item) in out.iter_mut().zip(page) {
+        if let Item::Stored(i) = item {
+            *slot = rows[*i].take();
+        }
+    }
+    out.into_iter().flatten().collect()
 }
 
 /// The zone responses are rendered in: the `timeZone` parameter, else the calendar's.
@@ -303,11 +357,6 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
     // and reads only its page in full: most of a row is what the page renders.
     let light = text.is_none() && !full_rows_forced();
     let rows = rows_on_as(ctx, &cal, light)?;
-    let stored: BTreeSet<String> = if light {
-        rows.iter().map(|r| r.id.clone()).collect()
-    } else {
-        BTreeSet::new()
-    };
     let keep_row = |r: &EventRow| -> bool {
         since.as_deref().is_none_or(|t| r.updated.as_str() >= t)
             && updated_min
@@ -326,90 +375,130 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
             })
     };
     let in_window = |r: &EventRow| since.is_some() || overlaps(r, tz, w.min, w.max);
-    let (masters, others): (Vec<EventRow>, Vec<EventRow>) =
-        rows.into_iter().partition(EventRow::is_recurring);
-    let exception_ids: BTreeSet<String> = others
+    let exception_ids: HashSet<&str> = rows
         .iter()
-        .filter(|r| r.recurring_event_id.is_some())
-        .map(|r| r.id.clone())
+        .filter(|r| !r.is_recurring() && r.recurring_event_id.is_some())
+        .map(|r| r.id.as_str())
         .collect();
-    let live_masters: BTreeSet<&String> = masters
+    let live_masters: HashSet<&str> = rows
         .iter()
-        .filter(|m| m.status != "cancelled")
-        .map(|m| &m.id)
+        .filter(|m| m.is_recurring() && m.status != "cancelled")
+        .map(|m| m.id.as_str())
         .collect();
-    let mut items: Vec<EventRow> = Vec::new();
-    for r in others {
+    // Stored rows that are not series first, then the series' instances or the series.
+    let mut items: Vec<Item> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        if r.is_recurring() {
+            continue;
+        }
         let cancelled = r.status == "cancelled";
         // Cancelled instances of a series are listed without showDeleted when not expanding.
         let cancelled_ok = show_deleted
             || (!single
                 && r.recurring_event_id
-                    .as_ref()
+                    .as_deref()
                     .is_some_and(|m| live_masters.contains(m)));
-        if (!cancelled || cancelled_ok) && keep_row(&r) && in_window(&r) {
-            items.push(r);
+        if (!cancelled || cancelled_ok) && keep_row(r) && in_window(r) {
+            items.push(Item::Stored(i));
         }
     }
+    let masters = || {
+        rows.iter()
+            .enumerate()
+            .filter(|(_, m)| m.is_recurring() && keep_row(m))
+    };
     if single {
-        let live: Vec<&EventRow> = masters
-            .iter()
-            .filter(|m| m.status != "cancelled" && keep_row(m))
-            .collect();
-        let win = if since.is_some() {
-            Window {
-                min: None,
-                max: None,
-                horizon: w.horizon,
+        let min = if since.is_some() { None } else { w.min };
+        for (i, m) in masters().filter(|(_, m)| m.status != "cancelled") {
+            for start in instance_starts(m, tz, min, w.horizon, MAX_INSTANCES) {
+                let id = format!("{}_{}", m.id, instance_suffix(&start));
+                if !exception_ids.contains(id.as_str()) {
+                    items.push(Item::Instance {
+                        master: i,
+                        start,
+                        id,
+                    });
+                }
             }
-        } else {
-            Window {
-                min: w.min,
-                max: w.max,
-                horizon: w.horizon,
-            }
-        };
-        items.extend(expand(live, &exception_ids, tz, &win));
+        }
         if show_deleted {
             items.extend(
-                masters
-                    .iter()
-                    .filter(|m| m.status == "cancelled" && keep_row(m))
-                    .cloned(),
+                masters()
+                    .filter(|(_, m)| m.status == "cancelled")
+                    .map(|(i, _)| Item::Stored(i)),
             );
         }
     } else {
-        for m in &masters {
-            if (m.status == "cancelled" && !show_deleted) || !keep_row(m) {
+        for (i, m) in masters() {
+            if m.status == "cancelled" && !show_deleted {
                 continue;
             }
             let hit = since.is_some()
                 || (w.min.is_none() && w.max.is_none())
                 || !instance_starts(m, tz, w.min, w.max.unwrap_or(w.horizon), 1).is_empty();
             if hit {
-                items.push(m.clone());
+                items.push(Item::Stored(i));
             }
         }
     }
-    match order_by {
-        Some("updated") => items.sort_by(|a, b| (&a.updated, &a.id).cmp(&(&b.updated, &b.id))),
-        // Each start parsed once, not once per comparison.
-        _ => items.sort_by_cached_key(|e| (e.start_instant(tz), e.id.clone())),
-    }
-
+    // The order is total (ids are unique among stored rows and among instances; ties would keep
+    // the items' order), so the rows' order before this does not matter.
     let offset = page_offset(ctx)?;
+    let page_items: Vec<&Item> = {
+        let id = |item| item_id(&rows, item);
+        let updated = |item| item_updated(&rows, item);
+        let page = |order: Vec<usize>| -> Vec<&Item> {
+            order
+                .into_iter()
+                .skip(offset)
+                .take(max_results)
+                .map(|i| &items[i])
+                .collect()
+        };
+        match order_by {
+            Some("updated") => {
+                let mut keys: Vec<(&str, &str, usize)> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(n, item)| (updated(item), id(item), n))
+                    .collect();
+                keys.sort_unstable();
+                page(keys.into_iter().map(|(_, _, n)| n).collect())
+            }
+            _ => {
+                // Each start computed once, not once per comparison.
+                let mut keys: Vec<(DateTime<Utc>, &str, usize)> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(n, item)| {
+                        let start = match item {
+                            Item::Stored(i) => rows[*i].start_instant(tz),
+                            Item::Instance { start, .. } => start.instant(tz),
+                        };
+                        (start, id(item), n)
+                    })
+                    .collect();
+                keys.sort_unstable();
+                page(keys.into_iter().map(|(_, _, n)| n).collect())
+            }
+        }
+    };
     let total = items.len();
     let updated = items
         .iter()
-        .map(|e| e.updated.as_str())
+        .map(|item| item_updated(&rows, item))
         .max()
         .unwrap_or(cal.updated.as_str())
         .to_string();
-    let mut page_rows: Vec<EventRow> = items.into_iter().skip(offset).take(max_results).collect();
-    if light {
-        page_rows = reload_full(ctx, page_rows, &stored, tz)?;
-    }
-    let page: Vec<Value> = page_rows.iter().map(|e| render(e, &view)).collect();
+    let page_rows = if light {
+        reload_full(ctx, &rows, &page_items, tz)?
+    } else {
+        take_page(rows, &page_items, tz)
+    };
+    let page: Vec<Value> = page_rows
+        .into_iter()
+        .map(|e| render_owned(e, &view))
+        .collect();
     let default_reminders = super::calendars::default_reminders(ctx.db, &ctx.user.id, &cal.id)?;
     let mut out = json!({
         "kind": "calendar#events",
@@ -418,9 +507,12 @@ pub fn list(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         "updated": updated,
         "timeZone": view.display_tz.name(),
         "accessRole": role.as_str(),
-        "defaultReminders": default_reminders,
-        "items": page,
+        "defaultReminders": null,
+        "items": null,
     });
+    // Moved in: `json!` would copy them.
+    out["defaultReminders"] = default_reminders;
+    out["items"] = Value::Array(page);
     if let Some(d) = &cal.description {
         out["description"] = json!(d);
     }
@@ -552,9 +644,12 @@ pub fn instances(ctx: &mut Ctx<'_>) -> Result<Reply, ApiError> {
         "updated": master.updated,
         "timeZone": view.display_tz.name(),
         "accessRole": role.as_str(),
-        "defaultReminders": default_reminders,
-        "items": page,
+        "defaultReminders": null,
+        "items": null,
     });
+    // Moved in: `json!` would copy them.
+    out["defaultReminders"] = default_reminders;
+    out["items"] = Value::Array(page);
     if offset + max_results < total {
         out["nextPageToken"] = json!(page_token(offset + max_results));
     }
@@ -636,6 +731,59 @@ mod light_listing_tests {
             .collect();
         calendars.truncate(3);
         calendars.push("primary".into());
+        // Invitations the attendee pattern finds that do not show (the email nested deeper) and
+        // that do (the email in another case, on a calendar named in another case).
+        let me = call(&mut w, Method::Get, "/calendar/v3/calendars/primary", None)["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let elsewhere: Vec<String> = {
+            let mut stmt = w
+                .conn()
+                .prepare(
+                    "SELECT id FROM calendar_events WHERE calendar_id <> ?1 ORDER BY id LIMIT 3",
+                )
+                .unwrap();
+            let ids = stmt.query_map([&me], |r| r.get(0)).unwrap();
+            ids.collect::<Result<_, _>>().unwrap()
+        };
+        assert_eq!(elsewhere.len(), 3);
+        let upper = me.to_ascii_uppercase();
+        for (id, attendees, calendar) in [
+            (
+                &elsewhere[0],
+                json!([{"email": "priya@nexusai.com", "additionalGuests": [{"email": me}]}]),
+                None,
+            ),
+            (&elsewhere[1], json!([{"email": upper}]), None),
+            (
+                &elsewhere[2],
+                json!([{"email": "priya@nexusai.com", "additionalGuests": [{"email": me}]}]),
+                Some(&upper),
+            ),
+        ] {
+            w.conn()
+                .execute(
+                    "UPDATE calendar_events SET attendees = ?2, \
+                     calendar_id = coalesce(?3, calendar_id) WHERE id = ?1",
+                    rusqlite::params![id, attendees.to_string(), calendar],
+                )
+                .unwrap();
+        }
+        let listed = call(
+            &mut w,
+            Method::Get,
+            "/calendar/v3/calendars/primary/events?maxResults=2500&showDeleted=true",
+            None,
+        );
+        let shows = |id: &str| {
+            listed["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["id"] == json!(id))
+        };
+        assert!(!shows(&elsewhere[0]) && shows(&elsewhere[1]) && shows(&elsewhere[2]));
         let queries = [
             "",
             "?maxResults=7",

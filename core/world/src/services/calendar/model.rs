@@ -51,13 +51,28 @@ const COLUMNS: &str = "id, calendar_id, ical_uid, status, summary, description, 
     guests_can_invite, guests_can_see, extended_properties, conference_data, extra, sequence, \
     created, updated, start_at, end_at, all_day";
 
-fn json_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Value>> {
-    let text: Option<String> = r.get(i)?;
-    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+/// A text column without copying it; a column that is neither text nor NULL is the error
+/// [`Row::get`] gives for a `String`.
+fn str_col<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    match r.get_ref(i)?.as_str_or_null() {
+        Ok(text) => Ok(text),
+        Err(_) => r.get::<_, Option<String>>(i).map(|_| None),
+    }
 }
 
+/// A JSON column as a value; `None` when NULL or not JSON.
+fn json_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Value>> {
+    Ok(str_col(r, i)?.and_then(|t| serde_json::from_str(t).ok()))
+}
+
+/// A stored `EventDateTime` column (see [`When::from_stored_text`]).
 fn when_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<When>> {
-    Ok(json_col(r, i)?.and_then(|v| When::from_stored(&v)))
+    Ok(str_col(r, i)?.and_then(When::from_stored_text))
+}
+
+/// The recurrence column: a JSON array of strings, else `None`.
+fn recurrence_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Vec<String>>> {
+    Ok(str_col(r, i)?.and_then(|t| serde_json::from_str(t).ok()))
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
@@ -73,14 +88,15 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
         color_id: r.get(7)?,
         start: when_col(r, 8)?.unwrap_or_else(|| fallback.clone()),
         end: when_col(r, 9)?.unwrap_or(fallback),
-        recurrence: json_col(r, 10)?.and_then(|v| serde_json::from_value(v).ok()),
+        recurrence: recurrence_col(r, 10)?,
         recurring_event_id: r.get(11)?,
         original_start: when_col(r, 12)?,
         organizer: json_col(r, 13)?.unwrap_or_else(|| json!({})),
         creator: json_col(r, 14)?.unwrap_or_else(|| json!({})),
-        attendees: json_col(r, 15)?
-            .and_then(|v| v.as_array().cloned())
-            .unwrap_or_default(),
+        attendees: match json_col(r, 15)? {
+            Some(Value::Array(list)) => list,
+            _ => Vec::new(),
+        },
         reminders: json_col(r, 16)?.unwrap_or_else(|| json!({"useDefault": true})),
         transparency: r.get(17)?,
         visibility: r.get(18)?,
@@ -99,34 +115,112 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
 
 /// What a listing filters, expands and orders by; the rest of a row is read only for the rows
 /// of the page it returns (see [`EventRow::select_light`]).
-const LIGHT_COLUMNS: &str = "id, calendar_id, ical_uid, status, start, \"end\", recurrence, \
-    recurring_event_id, original_start, event_type, extended_properties, updated, attendees";
+const LIGHT_COLUMNS: &str =
+    "id, ical_uid, status, start, \"end\", recurrence, recurring_event_id, \
+    original_start, event_type, extended_properties, updated";
 
-fn light_from_row(r: &Row<'_>, with_attendees: bool) -> rusqlite::Result<EventRow> {
-    let fallback = When::Date(chrono::NaiveDate::default());
-    let start = when_col(r, 4)?.unwrap_or_else(|| fallback.clone());
-    let end = when_col(r, 5)?.unwrap_or(fallback);
-    let mut e = EventRow::new(
-        r.get(0)?,
-        "",
-        (start, end),
-        (Value::Null, Value::Null),
-        r.get(11)?,
-    );
-    e.calendar_id = r.get(1)?;
-    e.ical_uid = r.get(2)?;
-    e.status = r.get(3)?;
-    e.recurrence = json_col(r, 6)?.and_then(|v| serde_json::from_value(v).ok());
-    e.recurring_event_id = r.get(7)?;
-    e.original_start = when_col(r, 8)?;
-    e.event_type = r.get(9)?;
-    e.extended_properties = json_col(r, 10)?;
-    if with_attendees {
-        e.attendees = json_col(r, 12)?
-            .and_then(|v| v.as_array().cloned())
-            .unwrap_or_default();
+/// Whether the attendees column (JSON text) lists `email` (any case), as
+/// [`EventRow::attendee_emails`] of the parsed column would. A list of objects whose emails are
+/// plain strings is read without building values; anything else is parsed in full.
+fn lists_attendee(attendees: &str, email: &str) -> bool {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::fmt;
+
+    /// Whether a list of attendee objects has `email`.
+    struct Lists<'e>(&'e str);
+    /// Whether one attendee object's `email` (its last, as for a parsed object) is `email`.
+    struct Is<'e>(&'e str);
+
+    impl<'de> Visitor<'de> for Lists<'_> {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of attendees")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+            let mut found = false;
+            while let Some(is) = seq.next_element_seed(Is(self.0))? {
+                found |= is;
+            }
+            Ok(found)
+        }
     }
-    Ok(e)
+    impl<'de> serde::de::DeserializeSeed<'de> for Is<'_> {
+        type Value = bool;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Is<'_> {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an attendee")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+            let mut is = false;
+            while let Some(key) = map.next_key::<&'de str>()? {
+                if key == "email" {
+                    is = map
+                        .next_value::<Option<&'de str>>()?
+                        .is_some_and(|e| e.eq_ignore_ascii_case(self.0));
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(is)
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_str(attendees);
+    let typed = de
+        .deserialize_seq(Lists(email))
+        .and_then(|found| de.end().map(|()| found));
+    if let Ok(found) = typed {
+        return found;
+    }
+    let attendees = match serde_json::from_str(attendees) {
+        Ok(Value::Array(list)) => list,
+        _ => Vec::new(),
+    };
+    attendees
+        .iter()
+        .filter_map(|a| a.get("email").and_then(Value::as_str))
+        .any(|e| e.eq_ignore_ascii_case(email))
+}
+
+/// A light row (see [`EventRow::select_light`]) from [`LIGHT_COLUMNS`].
+fn light_from_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
+    let fallback = When::Date(chrono::NaiveDate::default());
+    Ok(EventRow {
+        id: r.get(0)?,
+        calendar_id: String::new(),
+        ical_uid: r.get(1)?,
+        status: r.get(2)?,
+        summary: None,
+        description: None,
+        location: None,
+        color_id: None,
+        start: when_col(r, 3)?.unwrap_or_else(|| fallback.clone()),
+        end: when_col(r, 4)?.unwrap_or(fallback),
+        recurrence: recurrence_col(r, 5)?,
+        recurring_event_id: r.get(6)?,
+        original_start: when_col(r, 7)?,
+        organizer: Value::Null,
+        creator: Value::Null,
+        attendees: Vec::new(),
+        reminders: Value::Null,
+        transparency: String::new(),
+        visibility: String::new(),
+        event_type: r.get(8)?,
+        guests_can_modify: false,
+        guests_can_invite: true,
+        guests_can_see: true,
+        extended_properties: json_col(r, 9)?,
+        conference_data: None,
+        extra: None,
+        sequence: 0,
+        created: String::new(),
+        updated: r.get(10)?,
+    })
 }
 
 fn opt_json(v: &Option<Value>) -> Option<String> {
@@ -185,21 +279,61 @@ impl EventRow {
         .optional()
     }
 
-    /// Like [`EventRow::select`], but reading only what a listing filters, expands and orders
-    /// by (ids, status, start and end, recurrence, event type, extended properties, `updated`;
-    /// attendees when `with_attendees`); every other field holds [`EventRow::new`]'s default.
-    /// A light row must never be rendered: the listing reloads its page's rows in full.
+    /// The rows organized on calendar `calendar_id` and, with `invitations`, those organized
+    /// elsewhere that show on it as a primary calendar (as `events::visible_on` decides: its
+    /// id among their attendees' emails, any case), unordered and in one pass over the table.
+    ///
+    /// Light rows: only what a listing filters, expands and orders by is read (ids, status,
+    /// start and end, recurrence, event type, extended properties, `updated`); every other
+    /// field, the calendar id included, is empty. A light row must never be rendered: the
+    /// listing reloads its page's rows in full ([`EventRow::load_many`]).
     pub fn select_light(
         db: &Connection,
-        where_sql: &str,
-        args: &[&dyn rusqlite::ToSql],
-        with_attendees: bool,
+        calendar_id: &str,
+        invitations: bool,
     ) -> rusqlite::Result<Vec<EventRow>> {
+        if !invitations {
+            let mut stmt = db.prepare_cached(&format!(
+                "SELECT {LIGHT_COLUMNS} FROM calendar_events WHERE calendar_id = ?1"
+            ))?;
+            let rows = stmt.query_map([calendar_id], light_from_row)?;
+            return rows.collect();
+        }
+        // The LIKE narrows invitations down to rows whose attendees' text has the email; the
+        // attendees are then read to be sure. Own rows read no attendees.
         let mut stmt = db.prepare_cached(&format!(
-            "SELECT {LIGHT_COLUMNS} FROM calendar_events WHERE {where_sql} ORDER BY start_at, id"
+            "SELECT {LIGHT_COLUMNS}, calendar_id = ?1, \
+             CASE WHEN calendar_id = ?1 THEN NULL ELSE calendar_id END, \
+             CASE WHEN calendar_id = ?1 THEN NULL ELSE attendees END \
+             FROM calendar_events \
+             WHERE calendar_id = ?1 OR (calendar_id <> ?1 AND attendees LIKE ?2)"
         ))?;
-        let rows = stmt.query_map(args, |r| light_from_row(r, with_attendees))?;
-        rows.collect()
+        let pattern = format!("%\"email\":\"{}\"%", calendar_id.to_ascii_lowercase());
+        let mut rows = stmt.query(params![calendar_id, pattern])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let own: bool = r.get(11)?;
+            let shows = own
+                || str_col(r, 12)?.is_some_and(|c| c.eq_ignore_ascii_case(calendar_id))
+                || str_col(r, 13)?.is_some_and(|a| lists_attendee(a, calendar_id));
+            if shows {
+                out.push(light_from_row(r)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The rows with these ids, by id (ids not stored are absent), in one statement.
+    pub fn load_many(
+        db: &Connection,
+        ids: &[&str],
+    ) -> rusqlite::Result<std::collections::HashMap<String, EventRow>> {
+        let ids = Value::from(ids.to_vec()).to_string();
+        let mut stmt = db.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM calendar_events WHERE id IN (SELECT value FROM json_each(?1))"
+        ))?;
+        let rows = stmt.query_map([ids], from_row)?;
+        rows.map(|r| r.map(|e| (e.id.clone(), e))).collect()
     }
 
     /// Rows matching `where_sql` (a condition over `calendar_events`), with parameters.
@@ -365,9 +499,8 @@ pub struct View<'a> {
     pub max_attendees: Option<usize>,
 }
 
-fn with_self(person: &Value, calendar_id: &str) -> Value {
-    let mut p = person.clone();
-    if let Some(obj) = p.as_object_mut() {
+fn with_self(mut person: Value, calendar_id: &str) -> Value {
+    if let Some(obj) = person.as_object_mut() {
         let is_self = obj
             .get("email")
             .and_then(Value::as_str)
@@ -377,7 +510,7 @@ fn with_self(person: &Value, calendar_id: &str) -> Value {
             obj.insert("self".into(), Value::Bool(true));
         }
     }
-    p
+    person
 }
 
 fn html_link(id: &str, calendar_id: &str) -> String {
@@ -390,7 +523,12 @@ fn html_link(id: &str, calendar_id: &str) -> String {
 /// The `Event` resource as Google returns it. Free/busy readers (and readers of a private
 /// event) see only the time and status.
 pub fn render(e: &EventRow, view: &View<'_>) -> Value {
-    let mut m = Map::new();
+    render_owned(e.clone(), view)
+}
+
+/// [`render`], moving the row's values into the resource.
+pub fn render_owned(e: EventRow, view: &View<'_>) -> Value {
+    let mut m = Map::with_capacity(32);
     let put = |m: &mut Map<String, Value>, k: &str, v: Value| {
         m.insert(k.to_string(), v);
     };
@@ -398,80 +536,79 @@ pub fn render(e: &EventRow, view: &View<'_>) -> Value {
     put(
         &mut m,
         "etag",
-        json!(etag(&[
+        Value::String(etag(&[
             &e.id,
             &e.updated,
             &e.status,
-            &e.sequence.to_string()
+            &e.sequence.to_string(),
         ])),
     );
-    put(&mut m, "id", json!(e.id));
-    put(&mut m, "status", json!(e.status));
     let display_tz = view.display_tz;
     let limited = view.role < Role::Reader
         || (view.role < Role::Writer
             && matches!(e.visibility.as_str(), "private" | "confidential"));
     if limited {
+        put(&mut m, "id", Value::String(e.id));
+        put(&mut m, "status", Value::String(e.status));
         put(&mut m, "start", e.start.to_json(display_tz));
         put(&mut m, "end", e.end.to_json(display_tz));
-        put(&mut m, "transparency", json!(e.transparency));
-        put(&mut m, "visibility", json!(e.visibility));
-        if let Some(r) = &e.recurring_event_id {
-            put(&mut m, "recurringEventId", json!(r));
+        put(&mut m, "transparency", Value::String(e.transparency));
+        put(&mut m, "visibility", Value::String(e.visibility));
+        if let Some(r) = e.recurring_event_id {
+            put(&mut m, "recurringEventId", Value::String(r));
         }
         if let Some(o) = &e.original_start {
             put(&mut m, "originalStartTime", o.to_json(display_tz));
         }
         return Value::Object(m);
     }
-    put(
-        &mut m,
-        "htmlLink",
-        json!(html_link(&e.id, view.calendar_id)),
-    );
-    put(&mut m, "created", json!(e.created));
-    put(&mut m, "updated", json!(e.updated));
+    let link = html_link(&e.id, view.calendar_id);
+    put(&mut m, "id", Value::String(e.id));
+    put(&mut m, "status", Value::String(e.status));
+    put(&mut m, "htmlLink", Value::String(link));
+    put(&mut m, "created", Value::String(e.created));
+    put(&mut m, "updated", Value::String(e.updated));
     for (k, v) in [
-        ("summary", &e.summary),
-        ("description", &e.description),
-        ("location", &e.location),
-        ("colorId", &e.color_id),
+        ("summary", e.summary),
+        ("description", e.description),
+        ("location", e.location),
+        ("colorId", e.color_id),
     ] {
         if let Some(v) = v {
-            put(&mut m, k, json!(v));
+            put(&mut m, k, Value::String(v));
         }
     }
-    put(&mut m, "creator", with_self(&e.creator, view.calendar_id));
+    put(&mut m, "creator", with_self(e.creator, view.calendar_id));
     put(
         &mut m,
         "organizer",
-        with_self(&e.organizer, view.calendar_id),
+        with_self(e.organizer, view.calendar_id),
     );
     put(&mut m, "start", e.start.to_json(display_tz));
     put(&mut m, "end", e.end.to_json(display_tz));
-    if let Some(r) = &e.recurrence {
+    if let Some(r) = e.recurrence {
         put(&mut m, "recurrence", json!(r));
     }
-    if let Some(r) = &e.recurring_event_id {
-        put(&mut m, "recurringEventId", json!(r));
+    if let Some(r) = e.recurring_event_id {
+        put(&mut m, "recurringEventId", Value::String(r));
     }
     if let Some(o) = &e.original_start {
         put(&mut m, "originalStartTime", o.to_json(display_tz));
     }
     if e.transparency != "opaque" {
-        put(&mut m, "transparency", json!(e.transparency));
+        put(&mut m, "transparency", Value::String(e.transparency));
     }
     if e.visibility != "default" {
-        put(&mut m, "visibility", json!(e.visibility));
+        put(&mut m, "visibility", Value::String(e.visibility));
     }
-    put(&mut m, "iCalUID", json!(e.ical_uid));
+    put(&mut m, "iCalUID", Value::String(e.ical_uid));
     put(&mut m, "sequence", json!(e.sequence));
     if !e.attendees.is_empty() {
         let organizer_view =
             e.calendar_id.eq_ignore_ascii_case(view.calendar_id) && view.role >= Role::Writer;
         let visible: Vec<Value> = e
             .attendees
-            .iter()
+            .into_iter()
             .map(|a| with_self(a, view.calendar_id))
             .filter(|a| e.guests_can_see || organizer_view || a.get("self").is_some())
             .collect();
@@ -496,9 +633,8 @@ pub fn render(e: &EventRow, view: &View<'_>) -> Value {
             _ => put(&mut m, "attendees", Value::Array(visible)),
         }
     }
-    if let Some(c) = &e.conference_data {
-        put(&mut m, "conferenceData", c.clone());
-        if let Some(uri) = c
+    if let Some(c) = e.conference_data {
+        let hangout = c
             .get("entryPoints")
             .and_then(Value::as_array)
             .and_then(|eps| {
@@ -506,8 +642,10 @@ pub fn render(e: &EventRow, view: &View<'_>) -> Value {
                     .find(|ep| ep.get("entryPointType").and_then(Value::as_str) == Some("video"))
             })
             .and_then(|ep| ep.get("uri"))
-        {
-            put(&mut m, "hangoutLink", uri.clone());
+            .cloned();
+        put(&mut m, "conferenceData", c);
+        if let Some(uri) = hangout {
+            put(&mut m, "hangoutLink", uri);
         }
     }
     if e.guests_can_modify {
@@ -519,16 +657,16 @@ pub fn render(e: &EventRow, view: &View<'_>) -> Value {
     if !e.guests_can_see {
         put(&mut m, "guestsCanSeeOtherGuests", json!(false));
     }
-    put(&mut m, "reminders", e.reminders.clone());
-    if let Some(x) = &e.extended_properties {
-        put(&mut m, "extendedProperties", x.clone());
+    put(&mut m, "reminders", e.reminders);
+    if let Some(x) = e.extended_properties {
+        put(&mut m, "extendedProperties", x);
     }
-    if let Some(Value::Object(extra)) = &e.extra {
+    if let Some(Value::Object(extra)) = e.extra {
         for (k, v) in extra {
-            m.insert(k.clone(), v.clone());
+            m.insert(k, v);
         }
     }
-    put(&mut m, "eventType", json!(e.event_type));
+    put(&mut m, "eventType", Value::String(e.event_type));
     Value::Object(m)
 }
 
@@ -564,4 +702,58 @@ pub fn cancel_all(db: &Connection, calendar_id: &str, now: DateTime<Utc>) -> Res
         rusqlite::params![calendar_id, rfc3339(now)],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The typed read of an attendees column finds an email exactly when the parsed column's
+    /// [`EventRow::attendee_emails`] do, on every shape.
+    #[test]
+    fn attendee_lookup_reads_as_values_do() {
+        let texts = [
+            r#"[{"email":"alex@nexusai.com","displayName":"Alex","responseStatus":"accepted"}]"#,
+            r#"[{"email":"ALEX@NexusAI.com"}]"#,
+            r#"[{"displayName":"x"},{"email":"priya@nexusai.com"},{"email":"alex@nexusai.com"}]"#,
+            r#"[{"email":"priya@nexusai.com","additionalGuests":[{"email":"alex@nexusai.com"}]}]"#,
+            r#"[{"email":null},{"email":"alex@nexusai.com"}]"#,
+            r#"[{"email":5},{"email":"alex@nexusai.com"}]"#,
+            r#"[{"email":"alex@nexusai.com","email":"priya@nexusai.com"}]"#,
+            r#"[{"email":"priya@nexusai.com","email":"alex@nexusai.com"}]"#,
+            r#"[{"email":"alex@nexusai.com","email":7}]"#,
+            r#"[{"email":"alex\u0040nexusai.com"}]"#,
+            r#"[{"em\u0061il":"alex@nexusai.com"}]"#,
+            r#"[["alex@nexusai.com"]]"#,
+            r#"[null, "alex@nexusai.com", {"email":"alex@nexusai.com"}]"#,
+            r#"{"email":"alex@nexusai.com"}"#,
+            r#"[{"email":"alex@nexusai.com"}] trailing"#,
+            r#"[{"email":"alex@nexusai.com"}"#,
+            r#"[]"#,
+            "",
+        ];
+        for text in texts {
+            let parsed = EventRow {
+                attendees: match serde_json::from_str(text) {
+                    Ok(Value::Array(list)) => list,
+                    _ => Vec::new(),
+                },
+                ..EventRow::new(
+                    "e".into(),
+                    "c",
+                    (
+                        When::Date(chrono::NaiveDate::default()),
+                        When::Date(chrono::NaiveDate::default()),
+                    ),
+                    (Value::Null, Value::Null),
+                    String::new(),
+                )
+            };
+            let by_value = parsed
+                .attendee_emails()
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case("alex@nexusai.com"));
+            assert_eq!(lists_attendee(text, "alex@nexusai.com"), by_value, "{text}");
+        }
+    }
 }
