@@ -583,3 +583,76 @@ fn batches_answer_each_part_and_refuse_malformed_bodies() {
     }
     running.stop().expect("stop");
 }
+
+#[test]
+fn concurrent_writers_on_one_world_all_land() {
+    // Eight clients write to the same world at once (labels, events, files, messages); every
+    // write answers 200 and is there afterwards, and the log holds each request once.
+    let s = server(4);
+    let url = s.url();
+    let (status, _) = admin(
+        "POST",
+        &format!("{url}/_admin/worlds"),
+        Some(json!({"name": "shared"})),
+    );
+    assert_eq!(status, 201);
+    let (_, log) = admin(
+        "GET",
+        &format!("{url}/worlds/shared/_admin/action_log"),
+        None,
+    );
+    let before = log["count"].as_u64().expect("log count");
+    let per_client = 12;
+    std::thread::scope(|scope| {
+        for c in 0..8 {
+            let url = &url;
+            scope.spawn(move || {
+                for i in 0..per_client {
+                    let (path, body) = match i % 3 {
+                        0 => (
+                            "gmail/v1/users/me/labels",
+                            json!({"name": format!("zq-{c}-{i}")}),
+                        ),
+                        1 => (
+                            "calendar/v3/calendars/primary/events",
+                            json!({"summary": format!("c{c}-{i}"),
+                                "start": {"dateTime": "2026-03-20T10:00:00Z"},
+                                "end": {"dateTime": "2026-03-20T11:00:00Z"}}),
+                        ),
+                        _ => ("drive/v3/files", json!({"name": format!("zq-{c}-{i}")})),
+                    };
+                    let (status, resp) = send(
+                        "POST",
+                        &format!("{url}/worlds/shared/{path}"),
+                        &[("Content-Type", "application/json")],
+                        Some(body.to_string().as_bytes()),
+                    );
+                    assert_eq!(status, 200, "client {c}, write {i}: {resp}");
+                }
+            });
+        }
+    });
+    let labels: Vec<String> = label_names(&url, "shared")
+        .into_iter()
+        .filter(|n| n.starts_with("zq-"))
+        .collect();
+    assert_eq!(labels.len(), 8 * 4, "labels: {labels:?}");
+    let (_, files) = send(
+        "GET",
+        &format!("{url}/worlds/shared/drive/v3/files?pageSize=1000&q=name%20contains%20%27zq-%27"),
+        &[],
+        None,
+    );
+    let files = files["files"].as_array().expect("files").len();
+    assert_eq!(files, 8 * 4);
+    let (_, log) = admin(
+        "GET",
+        &format!("{url}/worlds/shared/_admin/action_log"),
+        None,
+    );
+    // The writes, then the two reads above.
+    assert_eq!(
+        log["count"].as_u64(),
+        Some(before + 8 * per_client as u64 + 2)
+    );
+}
