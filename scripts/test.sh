@@ -16,6 +16,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== env0-core as a device builds it (no network client, no generators)"
 cargo clippy -p env0-core --no-default-features --all-targets --locked -- -D warnings
 
+echo "== the fuzz targets compile (stable; scripts/fuzz.sh runs them on nightly)"
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
+cargo clippy --manifest-path fuzz/Cargo.toml --locked -- -D warnings
+
 echo "== cargo test"
 # Benches are compiled by clippy above and proven by tasks verify below; not run here in debug.
 cargo test --workspace --locked --no-fail-fast

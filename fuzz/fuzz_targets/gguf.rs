@@ -15,8 +15,8 @@ fn store() -> &'static (tempfile::TempDir, std::sync::Arc<ModelStore>) {
     static S: OnceLock<(tempfile::TempDir, std::sync::Arc<ModelStore>)> = OnceLock::new();
     S.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = ModelStore::open(dir.path().join("models").display().to_string())
-            .expect("model store");
+        let store =
+            ModelStore::open(dir.path().join("models").display().to_string()).expect("model store");
         (dir, store)
     })
 }
@@ -36,7 +36,13 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(file) = env0_trainer::GgufFile::parse(data.to_vec()) {
         let _ = file.model_config();
-        let names: Vec<String> = file.header.tensors.iter().take(4).map(|t| t.name.clone()).collect();
+        let names: Vec<String> = file
+            .header
+            .tensors
+            .iter()
+            .take(4)
+            .map(|t| t.name.clone())
+            .collect();
         for name in names {
             let _ = file.tensor(&name);
         }
@@ -45,7 +51,8 @@ fuzz_target!(|data: &[u8]| {
     let path = dir.path().join("input.gguf");
     let written = std::fs::File::create(&path).and_then(|mut f| f.write_all(data));
     if written.is_ok() {
-        if let Err(Env0Error::Internal { detail }) = store.inspect_model(path.display().to_string()) {
+        if let Err(Env0Error::Internal { detail }) = store.inspect_model(path.display().to_string())
+        {
             panic!("inspect_model: internal error: {detail}");
         }
     }

@@ -13,8 +13,8 @@ fn store() -> &'static (tempfile::TempDir, std::sync::Arc<ModelStore>) {
     static S: OnceLock<(tempfile::TempDir, std::sync::Arc<ModelStore>)> = OnceLock::new();
     S.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = ModelStore::open(dir.path().join("models").display().to_string())
-            .expect("model store");
+        let store =
+            ModelStore::open(dir.path().join("models").display().to_string()).expect("model store");
         (dir, store)
     })
 }

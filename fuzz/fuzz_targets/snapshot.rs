@@ -10,7 +10,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(snap) = Snapshot::from_bytes(data.to_vec()) else {
         return;
     };
-    for world in [World::from_snapshot(&snap), World::from_snapshot_shared(&snap)] {
+    for world in [
+        World::from_snapshot(&snap),
+        World::from_snapshot_shared(&snap),
+    ] {
         let Ok(mut world) = world else {
             continue;
         };

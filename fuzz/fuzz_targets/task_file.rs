@@ -41,7 +41,11 @@ fuzz_target!(|data: &[u8]| {
     }
     task.seed.seed %= 3;
     let mut c = cache().lock().unwrap_or_else(|p| p.into_inner());
-    let key = (task.seed.seed, task.seed.scale.clone(), task.seed.now.clone());
+    let key = (
+        task.seed.seed,
+        task.seed.scale.clone(),
+        task.seed.now.clone(),
+    );
     if c.keys.insert(key) && c.keys.len() > 12 {
         c.keys.clear();
         c.cache = BaseCache::default();
