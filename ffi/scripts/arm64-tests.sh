@@ -18,6 +18,10 @@ export CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc
 export CXX_aarch64_unknown_linux_gnu=aarch64-linux-gnu-g++
 export AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar
 started=$(date +%s)
+# The model-import kill test starts its own test binary again as the process it kills; without
+# binfmt_misc (not mounted here) an aarch64 binary cannot start another one, so that test runs in
+# the native test step only.
 cargo test --locked --target aarch64-unknown-linux-gnu \
-    -p env0-world -p env0-chat -p env0-core -p env0-ffi "$@"
+    -p env0-world -p env0-chat -p env0-core -p env0-ffi "$@" \
+    -- --skip a_killed_import_leaves_the_model_absent_or_whole
 echo "arm64: core and ffi tests passed under qemu-aarch64 in $(( $(date +%s) - started )) s"
