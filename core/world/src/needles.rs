@@ -58,6 +58,21 @@ pub fn insert(
     insert(conn, &user(conn, acting_user)?, kind, data)
 }
 
+/// How far from the world's clock a needle's times may be (`days_ago`, `days_from_now`, a
+/// duration), in days: 100 years either way. Further is a needle error, not a date overflow.
+pub const MAX_DAYS: f64 = 36_525.0;
+
+/// `days` if it is a finite number within [`MAX_DAYS`] either way; else an error naming `what`.
+pub(crate) fn days_in_range(days: f64, what: &str) -> Result<f64, String> {
+    if days.is_finite() && days.abs() <= MAX_DAYS {
+        Ok(days)
+    } else {
+        Err(format!(
+            "'{what}' must be a number of days within ±{MAX_DAYS}, not {days}"
+        ))
+    }
+}
+
 /// Needle errors are plain messages (they end up in a task proof's explanation).
 pub(crate) fn err(e: impl Display) -> String {
     e.to_string()

@@ -212,3 +212,84 @@ fn instructions_inside_content_are_data() {
     let files = send(&mut w, Request::get("/drive/v3/files?pageSize=1"));
     assert_eq!(files.status, 200);
 }
+
+#[test]
+fn needles_far_from_the_clock_are_errors() {
+    // Found by the task_file fuzz target: a needle 10^41 days ago overflowed the date arithmetic
+    // and panicked. Every app's time fields are bounded (100 years either way).
+    let w = world();
+    let conn = w.conn();
+    let far = json!(177_777_777_777_777_777_777_777_777_777_777_777_777_777.0);
+    let huge_int = json!(i64::MAX);
+    let cases = [
+        (
+            "auth",
+            "app",
+            json!({"client_id": "x-1", "name": "X", "last_used_days_ago": far}),
+        ),
+        (
+            "auth",
+            "app",
+            json!({"client_id": "x-2", "name": "X", "granted_days_ago": far}),
+        ),
+        (
+            "auth",
+            "audit",
+            json!({"client_id": "x-3", "hours_ago": far}),
+        ),
+        (
+            "gmail",
+            "message",
+            json!({"from": "a@b.c", "subject": "s", "days_ago": far}),
+        ),
+        (
+            "gmail",
+            "message",
+            json!({"from": "a@b.c", "subject": "s", "hours_ago": far}),
+        ),
+        (
+            "calendar",
+            "event",
+            json!({"summary": "s", "days_from_now": huge_int}),
+        ),
+        (
+            "calendar",
+            "event",
+            json!({"summary": "s", "all_day": true, "days": huge_int}),
+        ),
+        (
+            "calendar",
+            "event",
+            json!({"summary": "s", "duration_minutes": far}),
+        ),
+        (
+            "calendar",
+            "event",
+            json!({"summary": "s", "start_hour": 4_294_967_306u64}),
+        ),
+        ("drive", "file", json!({"name": "f", "days_ago": huge_int})),
+        (
+            "drive",
+            "file",
+            json!({"name": "f", "created_days_ago": huge_int}),
+        ),
+        (
+            "slack",
+            "channel",
+            json!({"name": "far", "members": ["alex@nexusai.com"], "days_ago": far}),
+        ),
+        (
+            "slack",
+            "message",
+            json!({"channel": "general", "text": "t", "hours_ago": far}),
+        ),
+    ];
+    for (service, kind, data) in cases {
+        let got = env0_world::needles::insert(conn, service, "alex@nexusai.com", kind, &data);
+        let err = got.expect_err(&format!("{service} {kind} {data}"));
+        assert!(
+            err.contains("within") || err.contains("out of range"),
+            "{service} {kind}: refused for another reason: {err}"
+        );
+    }
+}

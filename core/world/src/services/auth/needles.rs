@@ -35,6 +35,7 @@ fn text<'a>(d: &'a Map<String, Value>, k: &str) -> Option<&'a str> {
 }
 
 fn ago(conn: &Connection, days: f64) -> Result<String, String> {
+    let days = crate::needles::days_in_range(days, "days_ago")?;
     let now = clock::now(conn).map_err(err)?;
     Ok(clock::rfc3339(
         now - Duration::milliseconds((days * 86_400_000.0).round() as i64),

@@ -124,9 +124,11 @@ fn insert_event(conn: &Connection, actor: &User, data: &Value) -> Inserted {
             .get("days_from_now")
             .and_then(Value::as_i64)
             .unwrap_or(1);
+        crate::needles::days_in_range(days as f64, "days_from_now")?;
         let day = now.with_timezone(&tz).date_naive() + Duration::days(days);
         if obj.get("all_day").and_then(Value::as_bool).unwrap_or(false) {
             let len = obj.get("days").and_then(Value::as_i64).unwrap_or(1).max(1);
+            crate::needles::days_in_range(len as f64, "days")?;
             body.insert(
                 "start".into(),
                 json!({"date": day.format("%Y-%m-%d").to_string()}),
@@ -136,15 +138,19 @@ fn insert_event(conn: &Connection, actor: &User, data: &Value) -> Inserted {
                 json!({"date": (day + Duration::days(len)).format("%Y-%m-%d").to_string()}),
             );
         } else {
-            let hour = obj.get("start_hour").and_then(Value::as_u64).unwrap_or(10) as u32;
-            let minute = obj.get("start_minute").and_then(Value::as_u64).unwrap_or(0) as u32;
-            let time = NaiveTime::from_hms_opt(hour, minute, 0)
-                .ok_or("start_hour/start_minute out of range")?;
+            let small = |key: &str, default: u64| {
+                u32::try_from(obj.get(key).and_then(Value::as_u64).unwrap_or(default))
+                    .unwrap_or(u32::MAX)
+            };
+            let time =
+                NaiveTime::from_hms_opt(small("start_hour", 10), small("start_minute", 0), 0)
+                    .ok_or("start_hour/start_minute out of range")?;
             let minutes = match (obj.get("duration_minutes"), obj.get("duration_hours")) {
                 (Some(m), _) => m.as_f64().unwrap_or(60.0),
                 (None, Some(h)) => h.as_f64().unwrap_or(1.0) * 60.0,
                 (None, None) => 60.0,
             };
+            crate::needles::days_in_range(minutes / 1440.0, "duration_minutes")?;
             let start = local_to_utc(tz, day.and_time(time));
             let end = start + Duration::minutes(minutes.round() as i64);
             body.insert(

@@ -151,11 +151,13 @@ fn insert_file(
         .and_then(Value::as_i64)
         .unwrap_or(1)
         .max(0);
+    crate::needles::days_in_range(days as f64, "days_ago")?;
     let created = data
         .get("created_days_ago")
         .and_then(Value::as_i64)
         .unwrap_or(days + 7)
         .max(days);
+    crate::needles::days_in_range(created as f64, "created_days_ago")?;
     let id = field(data, "id")?.map(str::to_string);
     if let Some(id) = &id {
         if find_file(conn, id).is_ok() {

@@ -104,9 +104,9 @@ fn received_at(conn: &Connection, f: &Fields) -> Result<i64, String> {
             .map_err(|e| format!("received_at '{at}': {e}"));
     }
     let minutes = if let Some(d) = f.get("days_ago").and_then(Value::as_f64) {
-        d * 1440.0
+        crate::needles::days_in_range(d, "days_ago")? * 1440.0
     } else if let Some(h) = f.get("hours_ago").and_then(Value::as_f64) {
-        h * 60.0
+        crate::needles::days_in_range(h / 24.0, "hours_ago")? * 1440.0
     } else {
         60.0
     };

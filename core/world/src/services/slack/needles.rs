@@ -134,6 +134,7 @@ fn channel(conn: &Connection, actor: &User, f: &Fields) -> Inserted {
     }
     let now = clock::now(conn).map_err(err)?.timestamp();
     let days = number(f, "days_ago")?.unwrap_or(30.0);
+    let days = crate::needles::days_in_range(days, "days_ago")?;
     let created = now - (days * 86_400.0).round() as i64;
     let id = loop {
         let id = format!("C{}", ids::upper_alnum(conn, 10).map_err(err)?);
@@ -224,8 +225,8 @@ fn message(conn: &Connection, actor: &User, f: &Fields) -> Inserted {
     }
     let now = clock::now(conn).map_err(err)?;
     let minutes = match (number(f, "days_ago")?, number(f, "hours_ago")?) {
-        (Some(d), _) => d * 1440.0,
-        (None, Some(h)) => h * 60.0,
+        (Some(d), _) => crate::needles::days_in_range(d, "days_ago")? * 1440.0,
+        (None, Some(h)) => crate::needles::days_in_range(h / 24.0, "hours_ago")? * 1440.0,
         (None, None) => 60.0,
     };
     let at = (now - Duration::seconds((minutes * 60.0).round() as i64)).timestamp();
