@@ -111,7 +111,11 @@ impl GgufFile {
             .iter()
             .find(|t| t.name == name)
             .ok_or_else(|| TrainerError::Gguf(format!("missing tensor {name}")))?;
-        let n = t.dims.iter().product();
+        let n = t
+            .dims
+            .iter()
+            .try_fold(1usize, |a, &d| a.checked_mul(d))
+            .ok_or_else(|| TrainerError::Gguf(format!("{name}: size overflow")))?;
         let data = dequantize(t.ty, self.raw(t).map_err(TrainerError::Gguf)?, n)
             .map_err(|e| TrainerError::Gguf(format!("{name}: {e}")))?;
         Ok(Tensor::new(t.dims.iter().rev().copied().collect(), data))

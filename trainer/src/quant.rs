@@ -44,10 +44,14 @@ impl GgmlType {
         }
     }
 
-    /// Bytes needed for `n` elements, or None when `n` is not a whole number of blocks.
+    /// Bytes needed for `n` elements, or None when `n` is not a whole number of blocks (or the
+    /// size does not fit a `usize`).
     pub fn bytes_for(self, n: usize) -> Option<usize> {
         let (be, bb) = self.block();
-        n.is_multiple_of(be).then(|| n / be * bb)
+        if !n.is_multiple_of(be) {
+            return None;
+        }
+        (n / be).checked_mul(bb)
     }
 }
 

@@ -37,3 +37,16 @@ fn dequantizers_match_the_gguf_package() {
         assert!(err <= 1e-6 * scale.max(1.0), "{name}: max abs err {err}");
     }
 }
+
+#[test]
+fn sizes_that_overflow_are_errors() {
+    // Found by the gguf fuzz target: a tensor whose element count times its block size does not
+    // fit a usize panicked ("attempt to multiply with overflow") instead of being refused.
+    assert_eq!(GgmlType::F32.bytes_for(usize::MAX / 2), None);
+    assert_eq!(GgmlType::F16.bytes_for(usize::MAX), None);
+    assert_eq!(GgmlType::Q6K.bytes_for(256), Some(210));
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/gguf-size-overflow.gguf");
+    let bytes = std::fs::read(&path).expect("fixture");
+    assert!(env0_trainer::GgufFile::parse(bytes).is_err());
+}
