@@ -30,6 +30,16 @@ pub struct GgufFile {
     data_start: usize,
 }
 
+/// The number of elements of a tensor of `dims`, or `None` when the product of its dimensions
+/// (zeros left out, so that no order of multiplying them overflows) does not fit a `usize`.
+fn elements(dims: &[usize]) -> Option<usize> {
+    let nonzero = dims
+        .iter()
+        .filter(|&&d| d != 0)
+        .try_fold(1usize, |a, &d| a.checked_mul(d))?;
+    Some(if dims.contains(&0) { 0 } else { nonzero })
+}
+
 impl GgufFile {
     pub fn open(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(io_err(path))?;
@@ -74,11 +84,7 @@ impl GgufFile {
     }
 
     fn raw(&self, t: &TensorInfo) -> Result<&[u8], String> {
-        let n: usize = t
-            .dims
-            .iter()
-            .try_fold(1usize, |a, &d| a.checked_mul(d))
-            .ok_or("size overflow")?;
+        let n = elements(&t.dims).ok_or_else(|| format!("{}: size overflow", t.name))?;
         let len =
             t.ty.bytes_for(n)
                 .ok_or_else(|| format!("{}: not whole blocks", t.name))?;
@@ -111,10 +117,7 @@ impl GgufFile {
             .iter()
             .find(|t| t.name == name)
             .ok_or_else(|| TrainerError::Gguf(format!("missing tensor {name}")))?;
-        let n = t
-            .dims
-            .iter()
-            .try_fold(1usize, |a, &d| a.checked_mul(d))
+        let n = elements(&t.dims)
             .ok_or_else(|| TrainerError::Gguf(format!("{name}: size overflow")))?;
         let data = dequantize(t.ty, self.raw(t).map_err(TrainerError::Gguf)?, n)
             .map_err(|e| TrainerError::Gguf(format!("{name}: {e}")))?;
