@@ -74,24 +74,25 @@ fn a_world_file_killed_mid_request_is_the_old_or_the_new_one() {
     };
     let span = run_time(|i| call(1_000_000 + i));
     let mut before = logged(&world);
-    let (mut killed, mut finished) = (0, 0);
-    for (i, delay) in delays(24, span).enumerate() {
+    let (mut killed, mut grew) = (0, 0);
+    // Kills spread over one and a half runs: early ones leave the old file, late ones the new.
+    for (i, delay) in delays(24, span.mul_f64(1.5)).enumerate() {
         let child = call(i).spawn().expect("spawn");
         if kill_after(child, delay) {
             killed += 1;
-        } else {
-            finished += 1;
         }
         let now = logged(&world);
         assert!(
             now == before || now == before + 1,
             "after kill {i} ({delay:?} into a {span:?} run) the log went from {before} to {now}"
         );
+        grew += usize::from(now == before + 1);
         before = now;
     }
+    // Both outcomes were seen, and some processes died while still running.
     assert!(
-        killed > 0 && finished > 0,
-        "killed {killed}, finished {finished}: aim the kills"
+        killed > 0 && grew > 0 && grew < 24,
+        "killed {killed} running, the file changed {grew} times of 24: aim the kills"
     );
     // The world still serves requests and saves.
     ok(env0().args([
