@@ -4,22 +4,13 @@
 //! beyond the input's size are not.
 #![no_main]
 
-use std::io::Write;
-use std::sync::OnceLock;
-
 use env0_chat::{ChatTokenizer, Gguf};
-use env0_ffi::{Env0Error, ModelStore};
+use env0_ffi::Env0Error;
 use libfuzzer_sys::fuzz_target;
+use std::io::Write;
 
-fn store() -> &'static (tempfile::TempDir, std::sync::Arc<ModelStore>) {
-    static S: OnceLock<(tempfile::TempDir, std::sync::Arc<ModelStore>)> = OnceLock::new();
-    S.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store =
-            ModelStore::open(dir.path().join("models").display().to_string()).expect("model store");
-        (dir, store)
-    })
-}
+mod model_store;
+use model_store::store;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(g) = Gguf::from_bytes(data) {

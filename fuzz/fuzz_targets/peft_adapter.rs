@@ -3,21 +3,12 @@
 //! read by the FFI's import check and by the trainer's loader for a tiny Llama-shaped model.
 #![no_main]
 
-use std::sync::OnceLock;
-
-use env0_ffi::{Env0Error, ModelStore};
+use env0_ffi::Env0Error;
 use env0_trainer::{Family, ModelConfig};
 use libfuzzer_sys::fuzz_target;
 
-fn store() -> &'static (tempfile::TempDir, std::sync::Arc<ModelStore>) {
-    static S: OnceLock<(tempfile::TempDir, std::sync::Arc<ModelStore>)> = OnceLock::new();
-    S.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store =
-            ModelStore::open(dir.path().join("models").display().to_string()).expect("model store");
-        (dir, store)
-    })
-}
+mod model_store;
+use model_store::store;
 
 fn tiny() -> ModelConfig {
     ModelConfig {
