@@ -47,7 +47,7 @@ fn sizes_that_overflow_are_errors() {
     assert_eq!(GgmlType::Q6K.bytes_for(256), Some(210));
     // And one whose dimensions hold a zero beside two huge ones: their product overflows in
     // one order of multiplying and is 0 in another.
-    for name in ["gguf-size-overflow.gguf", "gguf-zero-and-huge-dims.gguf"] {
+    for name in ["gguf-size-overflow.crash", "gguf-zero-and-huge-dims.crash"] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/fuzz")
             .join(name);
