@@ -94,7 +94,8 @@ fn a_world_file_killed_mid_request_is_the_old_or_the_new_one() {
         killed > 0 && grew > 0 && grew < 24,
         "killed {killed} running, the file changed {grew} times of 24: aim the kills"
     );
-    // The world still serves requests and saves.
+    // The world still serves requests and saves, and that write clears what the killed
+    // writers left (their temporary files).
     ok(env0().args([
         "world",
         "call",
@@ -103,6 +104,17 @@ fn a_world_file_killed_mid_request_is_the_old_or_the_new_one() {
         "-w",
         path_arg(&world),
     ]));
+    assert_eq!(temporaries(dir.path()), Vec::<String>::new());
+}
+
+/// The temporary files of interrupted writes in `dir`.
+fn temporaries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect()
 }
 
 #[test]
