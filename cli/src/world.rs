@@ -340,7 +340,7 @@ fn call(args: CallArgs) -> Result<i32> {
             }
         }
         Value::Null => {}
-        Value::String(text) if response.content_type != "application/json" => emit(text),
+        Value::String(text) if !response.is_json() => emit(text),
         other => print_json(other),
     }
     // Every request is written back, whatever its method and status: each one is in the action

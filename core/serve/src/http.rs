@@ -295,21 +295,16 @@ pub(crate) fn body_text(body: &Bytes) -> Result<Option<String>, Box<Response>> {
 /// The world's answer as an HTTP response: JSON, media (text or bytes), or an empty 204.
 fn world_response(resp: env0_world::Response) -> Response {
     let status = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let is_json = resp.content_type.starts_with("application/json");
-    let body = match (resp.binary_body, &resp.body, is_json) {
-        (Some(bytes), _, _) => Body::from(bytes),
-        (None, Value::Null, _) if resp.status == 204 => Body::empty(),
-        (None, Value::String(s), false) => Body::from(s.clone()),
-        (None, v, _) => Body::from(v.to_string()),
-    };
+    let is_json = resp.is_json();
     let content_type = if is_json {
         HeaderValue::from_static("application/json; charset=UTF-8")
     } else {
         HeaderValue::from_str(&resp.content_type)
             .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
     };
-    let mut out = (status, body).into_response();
-    if resp.status != 204 {
+    let no_content = resp.status == 204;
+    let mut out = (status, Body::from(resp.into_body_bytes())).into_response();
+    if !no_content {
         out.headers_mut().insert(header::CONTENT_TYPE, content_type);
     }
     out

@@ -192,17 +192,26 @@ impl Response {
         }
     }
 
+    /// Whether the body is JSON (otherwise it is media: a file's content, an export).
+    pub fn is_json(&self) -> bool {
+        self.content_type.starts_with("application/json")
+    }
+
     /// The body as an HTTP server sends it: media as its bytes, JSON as its text, nothing for
     /// a 204.
-    pub fn body_bytes(&self) -> Vec<u8> {
-        match (&self.binary_body, &self.body) {
-            (Some(bytes), _) => bytes.clone(),
+    pub fn into_body_bytes(self) -> Vec<u8> {
+        let is_json = self.is_json();
+        match (self.binary_body, self.body) {
+            (Some(bytes), _) => bytes,
             (None, Value::Null) if self.status == 204 => Vec::new(),
-            (None, Value::String(s)) if !self.content_type.starts_with("application/json") => {
-                s.clone().into_bytes()
-            }
+            (None, Value::String(s)) if !is_json => s.into_bytes(),
             (None, v) => v.to_string().into_bytes(),
         }
+    }
+
+    /// [`Response::into_body_bytes`] of a copy.
+    pub fn body_bytes(&self) -> Vec<u8> {
+        self.clone().into_body_bytes()
     }
 
     pub fn is_success(&self) -> bool {

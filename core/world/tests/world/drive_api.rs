@@ -1203,7 +1203,7 @@ fn binary_content_round_trips_through_upload_download_revisions_copy_and_snapsho
         );
     }
 
-    // Searching text does not trip on bytes; quota counts bytes.
+    // Searching text does not look into bytes (the probe is in the binary content only).
     assert!(names(&list(&mut w, "fullText contains 'b0undary'")).is_empty());
     // The state dump shows binary content as base64; the action log keeps the upload's bytes.
     let dump = w.state_dump().unwrap().to_json();
