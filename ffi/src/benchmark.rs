@@ -7,8 +7,8 @@ use std::thread;
 
 use env0_core::agent::CancelToken;
 use env0_core::eval::{
-    claim_run_dir, run_eval, select, selected_rows, write_report, GroupStats, Progress, Report,
-    ResultRow, ResultsLog, RunConfig, TaskFilter as CoreFilter,
+    claim_run_dir, run_eval, select, selected_rows, wilson, write_report, GroupStats, Progress,
+    Report, ResultRow, ResultsLog, RunConfig, TaskFilter as CoreFilter, Z95,
 };
 use env0_core::tasks::Task;
 
@@ -40,6 +40,11 @@ pub struct BenchmarkProgress {
     pub passed: u32,
     pub graded: u32,
     pub infra_errors: u32,
+    /// `passed / graded` so far in this run, with its 95 % Wilson interval (0 and [0, 1] before
+    /// anything is graded): what a live pass-rate display shows without doing the statistics.
+    pub pass_rate: f64,
+    pub pass_low: f64,
+    pub pass_high: f64,
     /// The pair that just finished.
     pub last_task_id: Option<String>,
     pub last_reward: Option<f64>,
@@ -105,6 +110,7 @@ fn count(n: usize) -> u32 {
 }
 
 fn progress_record(p: &Progress) -> BenchmarkProgress {
+    let pass = wilson(p.passed as u64, p.graded as u64, Z95);
     BenchmarkProgress {
         done: count(p.done),
         todo: count(p.todo),
@@ -112,6 +118,9 @@ fn progress_record(p: &Progress) -> BenchmarkProgress {
         passed: count(p.passed),
         graded: count(p.graded),
         infra_errors: count(p.infra_errors),
+        pass_rate: pass.rate,
+        pass_low: pass.low,
+        pass_high: pass.high,
         last_task_id: p.last.as_ref().map(|l| l.task_id.clone()),
         last_reward: p.last.as_ref().map(|l| l.reward),
         last_passed: p.last.as_ref().map(|l| l.passed),

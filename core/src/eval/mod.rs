@@ -20,6 +20,6 @@ pub use runner::{
     ReplayWorker, RunConfig, ScriptWorker, WorkerModels,
 };
 pub use stats::{
-    mcnemar_exact, paired_bootstrap, pass_hat_k, wilson, PairedDifference, Proportion,
+    mcnemar_exact, paired_bootstrap, pass_hat_k, wilson, PairedDifference, Proportion, Z95,
 };
 pub use taskset::{load_tasks, select, TaskFilter};

@@ -281,6 +281,11 @@ def test_a_benchmark_reports_with_wilson_intervals_and_refuses_another_model(tmp
     assert [f.name for f in summary.by_family] == ["gmail"]
     assert [p.done for p in prog.seen] == [0, 1, 2, 3, 4, 5, 6]
     assert all(p.last_passed for p in prog.seen[1:])
+    # The live pass rate: nothing known before the first grade, then the report's interval.
+    assert (prog.seen[0].pass_rate, prog.seen[0].pass_low, prog.seen[0].pass_high) == (0.0, 0.0, 1.0)
+    last = prog.seen[-1]
+    assert (last.pass_rate, last.pass_low, last.pass_high) == (o.pass_rate, o.pass_low, o.pass_high)
+    assert prog.seen[1].pass_low < last.pass_low  # 1 of 1 says less than 6 of 6
     assert os.path.isfile(summary.report_path)
     # A second start has nothing to do; the summary reads the same log.
     again = bench.start(Progress()).join()
