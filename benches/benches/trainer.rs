@@ -28,6 +28,7 @@ fn step(c: &mut Criterion) {
         ids,
         batch: b,
         seq: t,
+        starts: Vec::new(),
     };
     let lcfg = LoraConfig {
         rank: 4,

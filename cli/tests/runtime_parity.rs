@@ -64,6 +64,7 @@ fn trainer_greedy(model: &Model, lora: Option<&LoraWeights>, prompt: &[u32], n: 
             labels: vec![-100; ids.len()],
             batch: 1,
             seq: ids.len(),
+            starts: Vec::new(),
         };
         let logits = model.forward(&be, lora, &batch).unwrap();
         let last = &logits[(ids.len() - 1) * vocab..ids.len() * vocab];

@@ -2,7 +2,9 @@
 //!
 //! Input: JSONL rows `{"input_ids": [...], "labels": [...]}` (labels optional: every token
 //! counts; `-100` = no loss) or `{"input_ids": [...], "loss_mask": [0/1...]}` — what the shared
-//! chat renderer's `training_example` produces.
+//! chat renderer's `training_example` produces. A packed row (`env0 data tokenize --pack`) also
+//! has `"segments": [len, ...]`, the lengths of the examples in it, in order; they are trained
+//! apart (see `Batch::starts`).
 
 use std::path::Path;
 
@@ -17,6 +19,8 @@ use crate::model::Batch;
 pub struct Example {
     pub ids: Vec<u32>,
     pub labels: Vec<i64>,
+    /// Lengths of the examples packed in this one (summing to `ids.len()`); empty: one example.
+    pub segments: Vec<usize>,
 }
 
 /// Reads a JSONL file of tokenized examples, truncating each to `max_len` tokens.
@@ -56,11 +60,27 @@ pub fn read_jsonl(path: &Path, max_len: usize) -> Result<Vec<Example>> {
         if labels.len() != ids.len() {
             return Err(err("labels and input_ids differ in length".into()));
         }
+        let segments: Vec<usize> = match ints("segments") {
+            None => Vec::new(),
+            Some(list) => list?
+                .into_iter()
+                .map(|x| usize::try_from(x).ok().filter(|&x| x > 0))
+                .collect::<Option<_>>()
+                .ok_or_else(|| err("segments: lengths must be positive".into()))?,
+        };
+        if !segments.is_empty() && segments.iter().sum::<usize>() != ids.len() {
+            return Err(err(format!(
+                "segments add up to {} tokens, input_ids has {}",
+                segments.iter().sum::<usize>(),
+                ids.len()
+            )));
+        }
         let n = ids.len().min(max_len);
         if n >= 2 {
             out.push(Example {
                 ids: ids[..n].to_vec(),
                 labels: labels[..n].to_vec(),
+                segments: cut_segments(&segments, n),
             });
         }
     }
@@ -73,22 +93,55 @@ pub fn read_jsonl(path: &Path, max_len: usize) -> Result<Vec<Example>> {
     Ok(out)
 }
 
-/// Pads examples on the right (pad id, label −100) into one batch.
+/// `segments` cut to the first `n` tokens (a truncated packed row keeps the examples it still
+/// holds, the last one shortened).
+fn cut_segments(segments: &[usize], n: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut left = n;
+    for &len in segments {
+        if left == 0 {
+            break;
+        }
+        out.push(len.min(left));
+        left -= len.min(left);
+    }
+    out
+}
+
+/// Pads examples on the right (pad id, label −100) into one batch. Packed examples keep their
+/// examples apart (`Batch::starts`); the padding of a row is a block of its own.
 pub fn collate(examples: &[&Example], pad_id: u32) -> Batch {
     let seq = examples.iter().map(|e| e.ids.len()).max().unwrap_or(1);
+    let packed = examples.iter().any(|e| e.segments.len() > 1);
     let mut ids = Vec::with_capacity(examples.len() * seq);
     let mut labels = Vec::with_capacity(examples.len() * seq);
+    let mut starts = Vec::new();
     for e in examples {
         ids.extend_from_slice(&e.ids);
         ids.extend(std::iter::repeat_n(pad_id, seq - e.ids.len()));
         labels.extend_from_slice(&e.labels);
         labels.extend(std::iter::repeat_n(-100, seq - e.labels.len()));
+        if packed {
+            let mut at = 0;
+            let whole = [e.ids.len()];
+            let segments = if e.segments.is_empty() {
+                &whole[..]
+            } else {
+                &e.segments[..]
+            };
+            for &len in segments {
+                starts.extend(std::iter::repeat_n(at, len));
+                at += len;
+            }
+            starts.extend(std::iter::repeat_n(at, seq - at));
+        }
     }
     Batch {
         ids,
         labels,
         batch: examples.len(),
         seq,
+        starts,
     }
 }
 

@@ -18,7 +18,7 @@ mod weights;
 
 pub use backend::{Backend, CpuBackend};
 pub use config::{Family, ModelConfig};
-pub use data::{read_jsonl, Example};
+pub use data::{collate, read_jsonl, Example};
 pub use error::{Result, TrainerError};
 pub use export::{load_peft_adapter, merge_into, save_hf_model, save_merged, save_peft_adapter};
 pub use gguf::GgufFile;

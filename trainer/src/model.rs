@@ -60,17 +60,38 @@ pub enum LossReduction {
 
 /// `batch` sequences of `seq` tokens, row-major. `labels` as in transformers: aligned with the
 /// input, shifted inside the loss, `-100` = no loss.
+///
+/// A row may hold several examples packed end to end: `starts[i]` is then the index, within its
+/// row, of the first token of the example that token `i` belongs to. Each example attends only
+/// to itself (block-diagonal causal attention), its positions start at 0, no token is trained
+/// to predict the next example's first token, and sample-mean weighs examples, not rows: a
+/// packed row trains exactly as its examples one by one. Empty `starts`: one example per row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Batch {
     pub ids: Vec<u32>,
     pub labels: Vec<i64>,
     pub batch: usize,
     pub seq: usize,
+    pub starts: Vec<usize>,
 }
 
 impl Batch {
     pub fn rows(&self) -> usize {
         self.batch * self.seq
+    }
+
+    /// The RoPE position of every token: its index within its example. (With RoPE alone,
+    /// attention inside an example does not change if its positions are shifted; the restart
+    /// keeps the numerics as close as possible to the examples run one by one.)
+    pub fn positions(&self) -> Vec<usize> {
+        (0..self.rows())
+            .map(|i| i % self.seq - self.start(i))
+            .collect()
+    }
+
+    /// Index within its row of the first token of token `i`'s example.
+    pub fn start(&self, i: usize) -> usize {
+        self.starts.get(i).copied().unwrap_or(0)
     }
 
     fn validate(&self, vocab: usize) -> Result<()> {
@@ -83,6 +104,26 @@ impl Batch {
                 self.ids.len(),
                 self.labels.len()
             )));
+        }
+        if !self.starts.is_empty() {
+            if self.starts.len() != n {
+                return Err(TrainerError::Data(format!(
+                    "batch of {n} tokens has {} example starts",
+                    self.starts.len()
+                )));
+            }
+            for (i, &st) in self.starts.iter().enumerate() {
+                let at = i % self.seq;
+                // A start lies at or before its token, and a token either continues the example
+                // of the token before it or begins a new one where it stands.
+                let ok = st <= at && (at == 0 || st == at || st == self.starts[i - 1]);
+                if !ok {
+                    return Err(TrainerError::Data(format!(
+                        "example start {st} of token {at} in row {} is inconsistent",
+                        i / self.seq
+                    )));
+                }
+            }
         }
         if let Some(&bad) = self.ids.iter().find(|&&t| t as usize >= vocab) {
             return Err(TrainerError::Data(format!(
@@ -105,7 +146,11 @@ impl Batch {
         let mut targets = vec![None; n];
         for b in 0..self.batch {
             for t in 0..self.seq - 1 {
-                let l = self.labels[b * self.seq + t + 1];
+                let next = b * self.seq + t + 1;
+                if self.start(next) == t + 1 {
+                    continue; // the next token begins another example
+                }
+                let l = self.labels[next];
                 if l >= 0 {
                     targets[b * self.seq + t] = Some(l as u32);
                 }
@@ -123,20 +168,18 @@ impl Batch {
                 }
             }
             LossReduction::SampleMean => {
-                let per: Vec<usize> = (0..self.batch)
-                    .map(|b| {
-                        targets[b * self.seq..(b + 1) * self.seq]
-                            .iter()
-                            .flatten()
-                            .count()
-                    })
-                    .collect();
+                // Trained tokens per example; an example is keyed by its row and start.
+                let key = |i: usize| (i / self.seq) * self.seq + self.start(i);
+                let mut per = vec![0usize; n];
+                for (i, t) in targets.iter().enumerate() {
+                    if t.is_some() {
+                        per[key(i)] += 1;
+                    }
+                }
                 let samples = per.iter().filter(|&&c| c > 0).count().max(1);
-                for b in 0..self.batch {
-                    for t in 0..self.seq {
-                        if targets[b * self.seq + t].is_some() {
-                            weights[b * self.seq + t] = 1.0 / (per[b] * samples) as f32;
-                        }
+                for (i, t) in targets.iter().enumerate() {
+                    if t.is_some() {
+                        weights[i] = 1.0 / (per[key(i)] * samples) as f32;
                     }
                 }
             }
@@ -695,7 +738,7 @@ impl Model {
         }
         rope.apply(&mut q, c.num_heads, positions, false);
         rope.apply(&mut k, c.num_kv_heads, positions, false);
-        let (attn, probs) = ops::attention(be, self.attn_shape(batch), &q, &k, &v);
+        let (attn, probs) = ops::attention(be, self.attn_shape(batch), &batch.starts, &q, &k, &v);
         let a = self.linear_forward(be, l, Target::O, &attn, n, ctx);
         let x2: Vec<f32> = x.iter().zip(&a).map(|(x, a)| x + a).collect();
         let mut h2 = vec![0.0f32; x.len()];
@@ -758,6 +801,7 @@ impl Model {
         let (mut dq, mut dk, dv) = ops::attention_backward(
             be,
             self.attn_shape(batch),
+            &batch.starts,
             &a.q,
             &a.k,
             &a.v,
@@ -783,7 +827,6 @@ impl Model {
     }
 }
 
-/// Position of every row (sequences start at 0).
 fn positions(batch: &Batch) -> Vec<usize> {
-    (0..batch.rows()).map(|i| i % batch.seq).collect()
+    batch.positions()
 }

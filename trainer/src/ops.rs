@@ -136,11 +136,19 @@ impl AttnShape {
     }
 }
 
-/// Causal softmax attention. `q`: `[B·T, H·hd]`, `k`, `v`: `[B·T, KV·hd]`. Returns the output
-/// `[B·T, H·hd]` and the probabilities (one `T×T` matrix per sequence and head).
+/// The keys query `i` of row `b` sees: from its example's first token (`starts`, see
+/// `Batch::starts`; empty = the row's first token) to itself.
+fn visible(starts: &[usize], t: usize, b: usize, i: usize) -> std::ops::RangeInclusive<usize> {
+    starts.get(b * t + i).copied().unwrap_or(0)..=i
+}
+
+/// Causal softmax attention, block-diagonal over the examples packed in a row (`starts`).
+/// `q`: `[B·T, H·hd]`, `k`, `v`: `[B·T, KV·hd]`. Returns the output `[B·T, H·hd]` and the
+/// probabilities (one `T×T` matrix per sequence and head, zero outside what each query sees).
 pub fn attention(
     be: &dyn Backend,
     s: AttnShape,
+    starts: &[usize],
     q: &[f32],
     k: &[f32],
     v: &[f32],
@@ -159,15 +167,21 @@ pub fn attention(
             be.matmul_scaled(&mut p, qv, kv.t(), scale, false);
             for i in 0..t {
                 let row = &mut p[i * t..(i + 1) * t];
-                let max = row[..=i].iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                let seen = visible(starts, t, b, i);
+                let lo = *seen.start();
+                let max = row[seen.clone()]
+                    .iter()
+                    .copied()
+                    .fold(f32::NEG_INFINITY, f32::max);
                 let mut sum = 0.0;
-                for x in &mut row[..=i] {
+                for x in &mut row[seen.clone()] {
                     *x = (*x - max).exp();
                     sum += *x;
                 }
-                for x in &mut row[..=i] {
+                for x in &mut row[seen] {
                     *x /= sum;
                 }
+                row[..lo].fill(0.0);
                 row[i + 1..].fill(0.0);
             }
             let mut o = vec![0.0f32; t * hd];
@@ -194,6 +208,7 @@ pub fn attention(
 pub fn attention_backward(
     be: &dyn Backend,
     s: AttnShape,
+    starts: &[usize],
     q: &[f32],
     k: &[f32],
     v: &[f32],
@@ -220,10 +235,17 @@ pub fn attention_backward(
             for i in 0..t {
                 let row = &mut ds[i * t..(i + 1) * t];
                 let prow = &pr[i * t..(i + 1) * t];
-                let dot: f32 = row[..=i].iter().zip(&prow[..=i]).map(|(a, b)| a * b).sum();
-                for j in 0..=i {
+                let seen = visible(starts, t, b, i);
+                let lo = *seen.start();
+                let dot: f32 = row[seen.clone()]
+                    .iter()
+                    .zip(&prow[seen.clone()])
+                    .map(|(a, b)| a * b)
+                    .sum();
+                for j in seen {
                     row[j] = prow[j] * (row[j] - dot) * scale;
                 }
+                row[..lo].fill(0.0);
                 row[i + 1..].fill(0.0);
             }
             let dsm = MatRef::new(&ds, t, t);

@@ -6,8 +6,9 @@
 //! Then, in this order: a held-out split (rows grouped by their opening system + user messages,
 //! which are fixed per task, so trials and exchanges of one task never straddle the split), a
 //! seeded shuffle, truncation or dropping of long examples, and packing (whole examples
-//! concatenated up to N tokens; attention is not masked between them, as in prime-rl's `cat`
-//! packing).
+//! concatenated up to N tokens, with `"segments"`: the length of each, so that `env0 train`
+//! keeps them apart: each attends only to itself and its positions start at 0, so a packed row
+//! trains exactly as its examples one by one).
 
 use std::path::Path;
 
@@ -133,12 +134,26 @@ pub fn is_held_out(c: &Conversation, eval_fraction: f64) -> bool {
 struct Example {
     ids: Vec<u32>,
     mask: Vec<bool>,
+    /// Lengths of the examples packed into this one (empty: not packed).
+    segments: Vec<usize>,
+}
+
+impl Example {
+    fn empty() -> Self {
+        Example {
+            ids: Vec::new(),
+            mask: Vec::new(),
+            segments: Vec::new(),
+        }
+    }
 }
 
 #[derive(Serialize)]
 struct Line<'a> {
     input_ids: &'a [u32],
     loss_mask: Vec<u8>,
+    #[serde(skip_serializing_if = "<[usize]>::is_empty")]
+    segments: &'a [usize],
 }
 
 fn write_side(
@@ -192,20 +207,12 @@ fn write_side(
         None => kept,
         Some(n) => {
             let mut packs = Vec::new();
-            let mut cur = Example {
-                ids: Vec::new(),
-                mask: Vec::new(),
-            };
+            let mut cur = Example::empty();
             for ex in kept {
                 if !cur.ids.is_empty() && cur.ids.len() + ex.ids.len() > n {
-                    packs.push(std::mem::replace(
-                        &mut cur,
-                        Example {
-                            ids: Vec::new(),
-                            mask: Vec::new(),
-                        },
-                    ));
+                    packs.push(std::mem::replace(&mut cur, Example::empty()));
                 }
+                cur.segments.push(ex.ids.len());
                 cur.ids.extend(ex.ids);
                 cur.mask.extend(ex.mask);
             }
@@ -222,6 +229,7 @@ fn write_side(
         let line = Line {
             input_ids: &s.ids,
             loss_mask: s.mask.iter().map(|&m| u8::from(m)).collect(),
+            segments: &s.segments,
         };
         text.push_str(&serde_json::to_string(&line).map_err(|e| SftError::Data(e.to_string()))?);
         text.push('\n');
@@ -264,6 +272,7 @@ pub fn tokenize_file(
             Example {
                 ids: ex.ids,
                 mask: ex.loss_mask,
+                segments: Vec::new(),
             },
         );
         if is_held_out(c, opts.eval_fraction) {

@@ -22,6 +22,7 @@ fn fixture(family: &str) -> (Model, LoraWeights, Batch) {
         labels,
         batch: 2,
         seq: 10,
+        starts: Vec::new(),
     };
     (model, lora, batch)
 }

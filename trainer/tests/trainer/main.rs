@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on setup failures
 
 mod backward;
+mod packing;
 mod quant;
 mod reference;
 mod smollm2;

@@ -40,6 +40,7 @@ fn load(family: &str) -> Reference {
         labels: tensors["labels"].data.iter().map(|&x| x as i64).collect(),
         batch: b,
         seq: t,
+        starts: Vec::new(),
     };
     Reference {
         model,

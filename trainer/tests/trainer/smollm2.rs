@@ -33,6 +33,7 @@ fn smollm2_gguf_predicts_english_and_lora_steps_lower_the_loss() {
         seq: ids.len(),
         batch: 1,
         ids,
+        starts: Vec::new(),
     };
     let be = CpuBackend::new(0);
     let base = model

@@ -295,6 +295,29 @@ fn truncation_dropping_and_packing_count_what_they_do() {
     let joined: Vec<u32> = packs.iter().flat_map(|p| p.ids.clone()).collect();
     let original: Vec<u32> = lines.iter().flat_map(|l| l.ids.clone()).collect();
     assert_eq!(joined, original);
+    // Each pack says where its examples are (env0 train keeps them apart), and only packs do.
+    let segments = |path: &Path| -> Vec<Option<Vec<usize>>> {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).unwrap();
+                v.get("segments").map(|s| {
+                    s.as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x.as_u64().unwrap() as usize)
+                        .collect()
+                })
+            })
+            .collect()
+    };
+    let lens: Vec<usize> = segments(&out)
+        .into_iter()
+        .flat_map(Option::unwrap)
+        .collect();
+    assert_eq!(lens, lines.iter().map(|l| l.ids.len()).collect::<Vec<_>>());
+    assert!(segments(&full_path).iter().all(Option::is_none));
 }
 
 #[test]
