@@ -1,8 +1,9 @@
-//! `env0`: the command line of env0: worlds (`env0 world …`), task sets (`env0 tasks …`), evals
+//! `env0`: the command line of env0: a demo (`env0 demo`), worlds (`env0 world …`), task sets (`env0 tasks …`), evals
 //! (`env0 eval …`), SFT data (`env0 data …`), LoRA training (`env0 train`, `env0 merge`) and the
 //! HTTP server (`env0 serve`).
 
 mod data;
+mod demo;
 mod eval;
 mod serve;
 mod tasks;
@@ -24,6 +25,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The default model acting out a few short tasks on freshly seeded worlds, printed as it
+    /// runs: what env0 is, in a few minutes.
+    Demo(demo::DemoArgs),
     /// Seed, inspect, call, snapshot, restore and diff worlds.
     World(world::WorldArgs),
     /// LoRA SFT of a Llama / Qwen2 / Qwen3 model on the CPU (resumes from the output directory).
@@ -43,6 +47,7 @@ enum Command {
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(args) => demo::run(args),
         Command::World(args) => world::run(args),
         Command::Train(args) => train::run_train(*args),
         Command::Merge(args) => train::run_merge(args),

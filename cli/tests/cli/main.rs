@@ -7,6 +7,7 @@ mod eval_support;
 
 mod concurrency;
 mod data;
+mod demo;
 mod eval;
 mod kill;
 mod world;
