@@ -33,6 +33,12 @@ bash ffi/scripts/python-tests.sh
 echo "== env0-ffi through its generated Kotlin bindings on the JVM (kotlinc + JNA)"
 bash ffi/scripts/kotlin-tests.sh
 
+echo "== android/: the library's Kotlin wrapper and its unit tests on the JVM (kotlinc, JUnit, JNA)"
+bash android/scripts/jvm-tests.sh
+
+echo "== ios/ and android/: generated bindings current, every Swift and Kotlin file parses"
+bash scripts/mobile-checks.sh
+
 echo "== env0-ffi: generated Swift parses, its C header links against the static library"
 bash ffi/scripts/swift-checks.sh
 
@@ -49,6 +55,11 @@ echo "== tasks-lite: regenerate (must be byte-identical) and prove every task"
 env0="${CARGO_TARGET_DIR:-target}/release/env0"
 "$env0" tasks generate --check
 "$env0" tasks verify -j 2
+
+echo "== env0 demo (the README's main job) with the real default model, one short task"
+# ~1.5 min: SmolLM2 reads a ~1,200-token prompt at ~25 tok/s on 2 cores. The full demo (3 tasks)
+# took 4 min 25 s here (README).
+"$env0" demo -n 1 --max-tokens 64
 
 echo "== env0-core and env0-ffi tests on Linux arm64 under qemu-aarch64"
 # ~23 min from clean on 2 cores: ~8 min to cross-build, ~15 min of emulated tests (the world's

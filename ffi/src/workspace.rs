@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use env0_world::{seed_world, Method, Request, Scale, World, WorldOptions};
+use env0_world::{seed_world, Method, Request, Scale, Snapshot, World, WorldOptions};
 
 use crate::{guard, Env0Error};
 
@@ -145,6 +145,27 @@ impl Workspace {
     /// Puts the world back to snapshot `name`, exactly.
     pub fn restore_snapshot(&self, name: String) -> Result<(), Env0Error> {
         guard(|| Ok(self.world.lock()?.restore_snapshot(&name)?))
+    }
+
+    /// Writes the current state to a snapshot file at `path`, atomically (a reader finds the
+    /// old file or the new one, never half of one): a reset point that outlives this object and
+    /// the app, e.g. saved when the world is created.
+    pub fn save_snapshot_file(&self, path: String) -> Result<(), Env0Error> {
+        guard(|| Ok(self.world.lock()?.save_to_file(Path::new(&path))?))
+    }
+
+    /// Puts the world back exactly to the state in the snapshot file at `path` (a world file
+    /// is rewritten in place): `NotFound` when there is no such file, `Storage` when it is not
+    /// a snapshot; the world is unchanged then.
+    pub fn restore_snapshot_file(&self, path: String) -> Result<(), Env0Error> {
+        guard(|| {
+            let file = Path::new(&path);
+            if !file.is_file() {
+                return Err(Env0Error::not_found(format!("no snapshot file at {path}")));
+            }
+            let snapshot = Snapshot::read_file(file)?;
+            Ok(self.world.lock()?.restore(&snapshot)?)
+        })
     }
 
     pub fn snapshot_names(&self) -> Result<Vec<String>, Env0Error> {

@@ -70,6 +70,39 @@ def test_world_files_persist_and_corrupt_files_are_refused(tmp_path):
         env0.Workspace.open(str(tmp_path / "missing.env0"))
 
 
+def test_a_snapshot_file_resets_a_world_file_across_reopens(tmp_path):
+    path = str(tmp_path / "w.env0")
+    reset = str(tmp_path / "initial.snapshot")
+    ws = env0.Workspace.create(path, 42, "default")
+    ws.save_snapshot_file(reset)
+    initial = ws.state_hash()
+    assert ws.call("POST", "/gmail/v1/users/me/labels", json.dumps({"name": "Gone"}), None).status == 200
+    del ws
+    # A later launch: the in-memory snapshots are gone, the file is not.
+    again = env0.Workspace.open(path)
+    assert again.snapshot_names() == []
+    assert again.state_hash() != initial
+    again.restore_snapshot_file(reset)
+    assert again.state_hash() == initial
+    assert "Gone" not in again.call("GET", "/gmail/v1/users/me/labels", None, None).body_json
+    del again
+    # The restore rewrote the world file itself.
+    assert env0.Workspace.open(path).state_hash() == initial
+    # A missing or broken snapshot file changes nothing.
+    other = env0.Workspace.open(path)
+    other.call("POST", "/gmail/v1/users/me/labels", json.dumps({"name": "Stays"}), None)
+    changed = other.state_hash()
+    with pytest.raises(env0.Env0Error.NotFound):
+        other.restore_snapshot_file(str(tmp_path / "missing.snapshot"))
+    junk = tmp_path / "junk.snapshot"
+    junk.write_bytes(b"not a snapshot" * 50)
+    with pytest.raises(env0.Env0Error.Storage):
+        other.restore_snapshot_file(str(junk))
+    assert other.state_hash() == changed
+    with pytest.raises(env0.Env0Error.Storage):
+        other.save_snapshot_file(str(tmp_path / "no-such-dir" / "x.snapshot"))
+
+
 def test_task_library_lists_filters_and_proves():
     lib = env0.TaskLibrary.open(TASKS)
     assert lib.count() >= 2000

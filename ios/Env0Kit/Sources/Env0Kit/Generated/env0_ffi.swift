@@ -2927,9 +2927,23 @@ public protocol WorkspaceProtocol: AnyObject, Sendable {
     func restoreSnapshot(name: String) throws 
     
     /**
+     * Puts the world back exactly to the state in the snapshot file at `path` (a world file
+     * is rewritten in place): `NotFound` when there is no such file, `Storage` when it is not
+     * a snapshot; the world is unchanged then.
+     */
+    func restoreSnapshotFile(path: String) throws 
+    
+    /**
      * Saves the current state under `name` (in memory, for this object's lifetime).
      */
     func saveSnapshot(name: String) throws 
+    
+    /**
+     * Writes the current state to a snapshot file at `path`, atomically (a reader finds the
+     * old file or the new one, never half of one): a reset point that outlives this object and
+     * the app, e.g. saved when the world is created.
+     */
+    func saveSnapshotFile(path: String) throws 
     
     func snapshotNames() throws  -> [String]
     
@@ -3102,6 +3116,20 @@ open func restoreSnapshot(name: String)throws   {try rustCallWithError(FfiConver
 }
     
     /**
+     * Puts the world back exactly to the state in the snapshot file at `path` (a world file
+     * is rewritten in place): `NotFound` when there is no such file, `Storage` when it is not
+     * a snapshot; the world is unchanged then.
+     */
+open func restoreSnapshotFile(path: String)throws   {try rustCallWithError(FfiConverterTypeEnv0Error_lift) {
+        uniffiCallStatus in
+    uniffi_env0_ffi_fn_method_workspace_restore_snapshot_file(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Saves the current state under `name` (in memory, for this object's lifetime).
      */
 open func saveSnapshot(name: String)throws   {try rustCallWithError(FfiConverterTypeEnv0Error_lift) {
@@ -3109,6 +3137,20 @@ open func saveSnapshot(name: String)throws   {try rustCallWithError(FfiConverter
     uniffi_env0_ffi_fn_method_workspace_save_snapshot(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(name),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Writes the current state to a snapshot file at `path`, atomically (a reader finds the
+     * old file or the new one, never half of one): a reset point that outlives this object and
+     * the app, e.g. saved when the world is created.
+     */
+open func saveSnapshotFile(path: String)throws   {try rustCallWithError(FfiConverterTypeEnv0Error_lift) {
+        uniffiCallStatus in
+    uniffi_env0_ffi_fn_method_workspace_save_snapshot_file(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(path),uniffiCallStatus
     )
 }
 }
@@ -5219,7 +5261,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_env0_ffi_checksum_method_workspace_restore_snapshot() != 3068) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_env0_ffi_checksum_method_workspace_restore_snapshot_file() != 60023) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_env0_ffi_checksum_method_workspace_save_snapshot() != 6895) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_env0_ffi_checksum_method_workspace_save_snapshot_file() != 46613) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_env0_ffi_checksum_method_workspace_snapshot_names() != 28148) {

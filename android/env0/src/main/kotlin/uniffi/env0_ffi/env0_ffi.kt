@@ -839,7 +839,11 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_env0_ffi_checksum_method_workspace_restore_snapshot(
     ): Int
+    external fun uniffi_env0_ffi_checksum_method_workspace_restore_snapshot_file(
+    ): Int
     external fun uniffi_env0_ffi_checksum_method_workspace_save_snapshot(
+    ): Int
+    external fun uniffi_env0_ffi_checksum_method_workspace_save_snapshot_file(
     ): Int
     external fun uniffi_env0_ffi_checksum_method_workspace_snapshot_names(
     ): Int
@@ -1037,7 +1041,11 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_env0_ffi_fn_method_workspace_restore_snapshot(`ptr`: Long,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_env0_ffi_fn_method_workspace_restore_snapshot_file(`ptr`: Long,`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_env0_ffi_fn_method_workspace_save_snapshot(`ptr`: Long,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_env0_ffi_fn_method_workspace_save_snapshot_file(`ptr`: Long,`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_env0_ffi_fn_method_workspace_snapshot_names(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1276,7 +1284,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_env0_ffi_checksum_method_workspace_restore_snapshot() and 0xFFFF) != 3068) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_env0_ffi_checksum_method_workspace_restore_snapshot_file() and 0xFFFF) != 60023) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_env0_ffi_checksum_method_workspace_save_snapshot() and 0xFFFF) != 6895) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_env0_ffi_checksum_method_workspace_save_snapshot_file() and 0xFFFF) != 46613) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_env0_ffi_checksum_method_workspace_snapshot_names() and 0xFFFF) != 28148) {
@@ -5765,9 +5779,23 @@ public interface WorkspaceInterface {
     fun `restoreSnapshot`(`name`: kotlin.String)
     
     /**
+     * Puts the world back exactly to the state in the snapshot file at `path` (a world file
+     * is rewritten in place): `NotFound` when there is no such file, `Storage` when it is not
+     * a snapshot; the world is unchanged then.
+     */
+    fun `restoreSnapshotFile`(`path`: kotlin.String)
+    
+    /**
      * Saves the current state under `name` (in memory, for this object's lifetime).
      */
     fun `saveSnapshot`(`name`: kotlin.String)
+    
+    /**
+     * Writes the current state to a snapshot file at `path`, atomically (a reader finds the
+     * old file or the new one, never half of one): a reset point that outlives this object and
+     * the app, e.g. saved when the world is created.
+     */
+    fun `saveSnapshotFile`(`path`: kotlin.String)
     
     fun `snapshotNames`(): List<kotlin.String>
     
@@ -5976,6 +6004,25 @@ open class Workspace: Disposable, AutoCloseable, WorkspaceInterface
 
     
     /**
+     * Puts the world back exactly to the state in the snapshot file at `path` (a world file
+     * is rewritten in place): `NotFound` when there is no such file, `Storage` when it is not
+     * a snapshot; the world is unchanged then.
+     */
+    @Throws(Env0Exception::class)override fun `restoreSnapshotFile`(`path`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(Env0Exception) { _status ->
+    UniffiLib.uniffi_env0_ffi_fn_method_workspace_restore_snapshot_file(
+        it,
+        
+        FfiConverterString.lower(`path`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * Saves the current state under `name` (in memory, for this object's lifetime).
      */
     @Throws(Env0Exception::class)override fun `saveSnapshot`(`name`: kotlin.String)
@@ -5986,6 +6033,25 @@ open class Workspace: Disposable, AutoCloseable, WorkspaceInterface
         it,
         
         FfiConverterString.lower(`name`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Writes the current state to a snapshot file at `path`, atomically (a reader finds the
+     * old file or the new one, never half of one): a reset point that outlives this object and
+     * the app, e.g. saved when the world is created.
+     */
+    @Throws(Env0Exception::class)override fun `saveSnapshotFile`(`path`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(Env0Exception) { _status ->
+    UniffiLib.uniffi_env0_ffi_fn_method_workspace_save_snapshot_file(
+        it,
+        
+        FfiConverterString.lower(`path`),_status)
 }
     }
     

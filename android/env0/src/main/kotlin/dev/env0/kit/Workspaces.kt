@@ -56,6 +56,18 @@ class WorkspaceClient(
         changed()
     }
 
+    /**
+     * Writes the current state to a snapshot file (atomically): a reset point that outlives this
+     * process, unlike [saveSnapshot]. The apps save one when the world is created.
+     */
+    suspend fun saveSnapshotFile(path: String) = withContext(io) { workspace.saveSnapshotFile(path) }
+
+    /** Puts the world back to the snapshot file at [path] (NotFound: no such file; nothing changes). */
+    suspend fun restoreSnapshotFile(path: String) {
+        withContext(io) { workspace.restoreSnapshotFile(path) }
+        changed()
+    }
+
     suspend fun snapshotNames(): List<String> = withContext(io) { workspace.snapshotNames() }
 
     suspend fun diffSince(name: String): List<CollectionChanges> = withContext(io) { workspace.diffSince(name) }

@@ -44,6 +44,29 @@ class WorkspaceClientTest {
     }
 
     @Test
+    fun aSnapshotFileResetsTheWorldInALaterSession() = runBlocking {
+        val dir = tempDir("env0-kit-reset")
+        val path = File(dir, "world.env0").path
+        val reset = File(dir, "world-initial.snapshot").path
+        val first = WorkspaceClient.openOrCreate(path, 42u, "default")
+        first.saveSnapshotFile(reset)
+        val initial = first.stateHash()
+        first.send("POST", "/gmail/v1/users/me/labels", """{"name": "Undone"}""")
+        first.workspace.close()
+        val later = WorkspaceClient.openOrCreate(path)
+        assertNotEquals(initial, later.stateHash())
+        later.restoreSnapshotFile(reset)
+        assertEquals(initial, later.stateHash())
+        assertEquals("the screens are told to reload", 1L, later.revision.value)
+        try {
+            later.restoreSnapshotFile(File(dir, "missing.snapshot").path)
+            fail("a missing reset file was accepted")
+        } catch (e: Env0Exception.NotFound) {
+        }
+        assertEquals(initial, later.stateHash())
+    }
+
+    @Test
     fun apiErrorsAreTypedWithTheirStatus() = runBlocking {
         val ws = WorkspaceClient(Workspace.inMemory(42u, "default"))
         try {
