@@ -9,22 +9,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 target="${CARGO_TARGET_DIR:-target}"
-kotlin_version=2.4.20
-kotlin_sha256=c23dab400d7ce5ea8b6c909947c0ca5454189e4bb1108695b5f464500e5e950f
-cache="$HOME/.cache/env0/kotlin"
-kc="$cache/package/bin/kotlinc"
-if [ ! -x "$kc" ]; then
-    mkdir -p "$cache"
-    (cd "$cache" && npm pack --silent "kotlin-compiler@$kotlin_version" >/dev/null)
-    echo "$kotlin_sha256  $cache/kotlin-compiler-$kotlin_version.tgz" | sha256sum -c --quiet
-    tar xzf "$cache/kotlin-compiler-$kotlin_version.tgz" -C "$cache"
-fi
-need() { dpkg -s "$1" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "$1" >/dev/null; }; }
-need libjna-java
-need junit4
-lib="$cache/package/lib"
+source ffi/scripts/kotlinc.sh
+need_debian libjna-java junit4
 cp_libs="/usr/share/java/jna.jar:/usr/share/java/junit4.jar:/usr/share/java/hamcrest-core.jar"
-cp_libs="$cp_libs:$lib/kotlinx-coroutines-core-jvm.jar:$lib/kotlin-stdlib.jar"
+cp_libs="$cp_libs:$kotlin_lib/kotlinx-coroutines-core-jvm.jar:$kotlin_lib/kotlin-stdlib.jar"
 [ -f "$target/debug/libenv0_ffi.so" ] || { echo "build the host library first: cargo build -p env0-ffi" >&2; exit 1; }
 
 out="$target/env0-android-jvm"

@@ -1,13 +1,8 @@
 package dev.env0.kit
 
-import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineDispatcher
-import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.Flow
-import kotlinx.coroutines.flow.MutableSharedFlow
-import kotlinx.coroutines.flow.transformWhile
-import kotlinx.coroutines.launch
 import uniffi.env0_ffi.Benchmark
 import uniffi.env0_ffi.BenchmarkHandle
 import uniffi.env0_ffi.BenchmarkListener
@@ -28,40 +23,28 @@ sealed interface BenchmarkUpdate {
  * [Benchmark] again to resume. [updates] replays from the start and completes after Done/Failed.
  */
 class BenchmarkRun internal constructor(benchmark: Benchmark, io: CoroutineDispatcher) {
-    private val all = MutableSharedFlow<BenchmarkUpdate>(replay = Int.MAX_VALUE)
-    private val result = CompletableDeferred<BenchmarkSummary>()
+    private val log = RunLog<BenchmarkUpdate, BenchmarkSummary>(
+        { BenchmarkUpdate.Done(it) },
+        { BenchmarkUpdate.Failed(it) },
+    )
     private val handle: BenchmarkHandle = benchmark.start(
         object : BenchmarkListener {
-            override fun onProgress(progress: BenchmarkProgress) {
-                all.tryEmit(BenchmarkUpdate.Progress(progress))
-            }
+            override fun onProgress(progress: BenchmarkProgress) = log.send(BenchmarkUpdate.Progress(progress))
         },
     )
 
     init {
-        CoroutineScope(io).launch {
-            try {
-                val summary = handle.join()
-                all.tryEmit(BenchmarkUpdate.Done(summary))
-                result.complete(summary)
-            } catch (e: Env0Exception) {
-                all.tryEmit(BenchmarkUpdate.Failed(e))
-                result.completeExceptionally(e)
-            }
-        }
+        log.finishWith(io) { handle.join() }
     }
 
-    val updates: Flow<BenchmarkUpdate> = all.transformWhile { update ->
-        emit(update)
-        update is BenchmarkUpdate.Progress
-    }
+    val updates: Flow<BenchmarkUpdate> = log.updates
 
-    val isFinished: Boolean get() = result.isCompleted
+    val isFinished: Boolean get() = log.isFinished
 
     /** Stops after the episode in flight, which is not written; the summary says `cancelled`. */
     fun cancel() = handle.cancel()
 
-    suspend fun await(): BenchmarkSummary = result.await()
+    suspend fun await(): BenchmarkSummary = log.await()
 }
 
 /** Starts (or resumes) this benchmark on a Rust thread. */

@@ -1,18 +1,13 @@
 package dev.env0.kit
 
-import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineDispatcher
-import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.flow.Flow
-import kotlinx.coroutines.flow.MutableSharedFlow
 import kotlinx.coroutines.flow.emitAll
 import kotlinx.coroutines.flow.filterIsInstance
 import kotlinx.coroutines.flow.flow
 import kotlinx.coroutines.flow.map
-import kotlinx.coroutines.flow.transformWhile
-import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import uniffi.env0_ffi.Agent
 import uniffi.env0_ffi.Env0Exception
@@ -40,51 +35,34 @@ class EpisodeRun internal constructor(
     start: (EpisodeListener) -> TaskHandle,
     io: CoroutineDispatcher,
 ) {
-    // Unbounded replay: the listener runs on the episode's thread and must never wait for a slow
-    // collector; an episode has at most a few thousand events.
-    private val all = MutableSharedFlow<EpisodeUpdate>(replay = Int.MAX_VALUE)
-    private val result = CompletableDeferred<EpisodeSummary>()
+    private val log = RunLog<EpisodeUpdate, EpisodeSummary>(
+        { EpisodeUpdate.Done(it) },
+        { EpisodeUpdate.Failed(it) },
+    )
     private val handle: TaskHandle = start(
         object : EpisodeListener {
-            override fun onEvent(event: EpisodeEvent) {
-                all.tryEmit(EpisodeUpdate.Event(event))
-            }
+            override fun onEvent(event: EpisodeEvent) = log.send(EpisodeUpdate.Event(event))
         },
     )
 
     init {
-        // join() blocks: it waits on an I/O thread, never on the caller's.
-        CoroutineScope(io).launch {
-            try {
-                val summary = handle.join()
-                all.tryEmit(EpisodeUpdate.Done(summary))
-                result.complete(summary)
-            } catch (e: Env0Exception) {
-                all.tryEmit(EpisodeUpdate.Failed(e))
-                result.completeExceptionally(e)
-            }
-        }
+        log.finishWith(io) { handle.join() }
     }
 
-    val updates: Flow<EpisodeUpdate> = all.transformWhile { update ->
-        emit(update)
-        update is EpisodeUpdate.Event
-    }
+    val updates: Flow<EpisodeUpdate> = log.updates
 
     /** Just the events, in order; completes when the episode ends. */
     val events: Flow<EpisodeEvent> = updates.filterIsInstance<EpisodeUpdate.Event>().map { it.event }
 
-    val isFinished: Boolean get() = result.isCompleted
+    val isFinished: Boolean get() = log.isFinished
 
     /** Asks the episode to stop before its next model or tool call; what it already did stays. */
     fun cancel() = handle.cancel()
 
     /** The summary once the episode has ended (suspends, does not block). */
-    suspend fun await(): EpisodeSummary = result.await()
+    suspend fun await(): EpisodeSummary = log.await()
 
-    internal fun invokeOnFinish(action: () -> Unit) {
-        result.invokeOnCompletion { action() }
-    }
+    internal fun invokeOnFinish(action: () -> Unit) = log.invokeOnFinish(action)
 }
 
 /** Starts task [taskId] of [library] on its own fresh world. Throws NotFound for an unknown id. */
