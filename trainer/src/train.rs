@@ -211,6 +211,7 @@ fn train_on_pool(cfg: &TrainConfig) -> Result<TrainSummary> {
         .open(&metrics_path)
         .map_err(io_err(&metrics_path))?;
     let mut grads = lora.zeros_like();
+    let bar = cfg.progress.then(|| progress_bar(start, cfg.max_steps));
     let t0 = Instant::now();
     let mut tokens_total = 0usize;
     let mut last = (f32::NAN, None);
@@ -229,8 +230,8 @@ fn train_on_pool(cfg: &TrainConfig) -> Result<TrainSummary> {
             eval_loss: Some(e0),
         };
         append_metrics(&mut metrics, &metrics_path, &m)?;
-        if cfg.progress {
-            eprintln!("step 0: held-out loss {e0:.4}");
+        if let Some(bar) = &bar {
+            bar.println(format!("step 0: held-out loss {e0:.4}"));
         }
     }
     while step < cfg.max_steps {
@@ -287,16 +288,20 @@ fn train_on_pool(cfg: &TrainConfig) -> Result<TrainSummary> {
             eval_loss,
         };
         append_metrics(&mut metrics, &metrics_path, &m)?;
-        if cfg.progress {
-            progress(step, cfg.max_steps, loss, eval_loss, tps);
+        if let Some(bar) = &bar {
+            let ev = eval_loss
+                .map(|e| format!(" · held-out {e:.4}"))
+                .unwrap_or_default();
+            bar.set_message(format!("loss {loss:.4}{ev} · {tps:.0} tok/s"));
+            bar.set_position(step);
         }
         last = (loss, eval_loss.or(last.1));
         if (cfg.save_every > 0 && step % cfg.save_every == 0) || step == cfg.max_steps {
             save_checkpoint(&out.join(CHECKPOINT), &lora, &opt, step, &cfg.model)?;
         }
     }
-    if cfg.progress {
-        eprintln!();
+    if let Some(bar) = bar {
+        bar.finish();
     }
     let adapter_dir = out.join("adapter");
     if step == cfg.max_steps {
@@ -339,14 +344,18 @@ pub fn eval_loss(
     Ok((sum / count.max(1) as f64) as f32)
 }
 
-fn progress(step: u64, total: u64, loss: f32, eval: Option<f32>, tps: f64) {
-    let width = 30;
-    let filled = (step as usize * width) / total.max(1) as usize;
-    let bar: String = (0..width)
-        .map(|i| if i < filled { '#' } else { '-' })
-        .collect();
-    let ev = eval.map(|e| format!(" eval {e:.4}")).unwrap_or_default();
-    eprint!("\r[{bar}] {step}/{total} loss {loss:.4}{ev} {tps:.0} tok/s   ");
+/// The training progress bar (on stderr, drawn only on a terminal): steps, loss, held-out loss,
+/// tokens/s, elapsed time and an ETA from this run's own pace (a resumed run starts at its step).
+fn progress_bar(start: u64, total: u64) -> indicatif::ProgressBar {
+    let style = indicatif::ProgressStyle::with_template(
+        "[{bar:30}] {pos}/{len} steps · {msg} · {elapsed_precise}, ETA {eta_precise}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    .progress_chars("#>-");
+    let bar = indicatif::ProgressBar::new(total).with_style(style);
+    bar.set_position(start);
+    bar.reset_eta();
+    bar
 }
 
 pub fn read_metrics(path: &Path) -> Result<Vec<StepMetrics>> {
