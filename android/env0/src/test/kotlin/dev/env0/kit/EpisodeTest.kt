@@ -1,5 +1,8 @@
 package dev.env0.kit
 
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.TimeUnit
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
@@ -12,6 +15,7 @@ import org.junit.Test
 import uniffi.env0_ffi.Agent
 import uniffi.env0_ffi.Env0Exception
 import uniffi.env0_ffi.EpisodeEvent
+import uniffi.env0_ffi.EpisodeListener
 import uniffi.env0_ffi.TaskFilter
 import uniffi.env0_ffi.TaskLibrary
 import uniffi.env0_ffi.Workspace
@@ -56,20 +60,41 @@ class EpisodeTest {
     fun cancelStopsTheEpisodeAndKeepsWhatItDid() = runBlocking {
         withTimeout(120_000) {
             val ws = Workspace.inMemory(7u, "default")
-            // 40 calls in one turn (an episode's cap); the cancel comes right after the first
-            // result (measured: after 1 or 2 calls). Cancel is checked before each tool call.
-            val run = Agent.replay(labelMaker(40)).startInstruction(ws, "Make labels")
-            run.events.first { it is EpisodeEvent.ToolResult }
+            // The episode's thread is held right after its first tool result until cancel() has
+            // been called, so the cancel lands before the second call, every time.
+            val firstResult = CountDownLatch(1)
+            val release = CountDownLatch(1)
+            val agent = Agent.replay(labelMaker(40))
+            val run = EpisodeRun(
+                { listener ->
+                    agent.runInstruction(
+                        ws,
+                        "Make labels",
+                        object : EpisodeListener {
+                            override fun onEvent(event: EpisodeEvent) {
+                                listener.onEvent(event)
+                                if (event is EpisodeEvent.ToolResult && firstResult.count > 0) {
+                                    firstResult.countDown()
+                                    release.await(30, TimeUnit.SECONDS)
+                                }
+                            }
+                        },
+                    )
+                },
+                Dispatchers.IO,
+            )
+            assertTrue("first tool result", firstResult.await(60, TimeUnit.SECONDS))
             run.cancel()
+            release.countDown()
             val summary = run.await()
             assertEquals("cancelled", summary.stop)
-            assertTrue("${summary.toolCalls} calls", summary.toolCalls in 1u..39u)
+            assertEquals(1u, summary.toolCalls)
             val updates = run.updates.toList()
             assertTrue(updates.last() is EpisodeUpdate.Done)
             assertTrue(updates.none { it is EpisodeUpdate.Event && it.event is EpisodeEvent.Verdict })
-            // Exactly the calls it made are in the world.
+            // What it did stays: exactly the one label it made is in the world.
             val labels = ws.call("GET", "/gmail/v1/users/me/labels", null, null).bodyJson
-            assertEquals(summary.toolCalls.toInt(), Regex("\"Kit-\\d+\"").findAll(labels).count())
+            assertEquals(1, Regex("\"Kit-\\d+\"").findAll(labels).count())
         }
     }
 
