@@ -601,17 +601,8 @@ class MainViewModel(application: Application) : AndroidViewModel(application) {
                 withContext(NonCancellable + Dispatchers.IO) { resetStaging() }
                 _importStage.value = ImportStage.Idle
                 throw e
-            } catch (e: Env0Exception) {
-                withContext(Dispatchers.IO) { resetStaging() }
-                _importStage.value = ImportStage.Rejected(name, e.describe())
-            } catch (e: IOException) {
-                withContext(Dispatchers.IO) { resetStaging() }
-                _importStage.value = ImportStage.Failed("Could not copy $name: ${e.message}")
-            } catch (e: SecurityException) {
-                _importStage.value = ImportStage.Failed("The picker did not grant access to $name.")
             } catch (e: Exception) {
-                withContext(NonCancellable + Dispatchers.IO) { resetStaging() }
-                _importStage.value = ImportStage.Failed(errorText(e))
+                stagingFailed(name, e)
             }
         }
     }
@@ -652,20 +643,22 @@ class MainViewModel(application: Application) : AndroidViewModel(application) {
                 withContext(NonCancellable + Dispatchers.IO) { resetStaging() }
                 _importStage.value = ImportStage.Idle
                 throw e
-            } catch (e: Env0Exception) {
-                withContext(Dispatchers.IO) { resetStaging() }
-                _importStage.value = ImportStage.Rejected(name, e.describe())
-            } catch (e: IOException) {
-                withContext(Dispatchers.IO) { resetStaging() }
-                _importStage.value = ImportStage.Failed("Could not copy $name: ${e.message}")
-            } catch (e: SecurityException) {
-                _importStage.value = ImportStage.Failed("The picker did not grant access to $name.")
             } catch (e: IllegalArgumentException) {
                 _importStage.value = ImportStage.Failed("That is not a folder the app can read: ${e.message}")
             } catch (e: Exception) {
-                withContext(NonCancellable + Dispatchers.IO) { resetStaging() }
-                _importStage.value = ImportStage.Failed(errorText(e))
+                stagingFailed(name, e)
             }
+        }
+    }
+
+    /** After a pick that could not be copied or was refused: the staging area emptied, the reason shown. */
+    private suspend fun stagingFailed(name: String, e: Exception) {
+        withContext(NonCancellable + Dispatchers.IO) { resetStaging() }
+        _importStage.value = when (e) {
+            is Env0Exception -> ImportStage.Rejected(name, e.describe())
+            is IOException -> ImportStage.Failed("Could not copy $name: ${e.message}")
+            is SecurityException -> ImportStage.Failed("The picker did not grant access to $name.")
+            else -> ImportStage.Failed(errorText(e))
         }
     }
 
