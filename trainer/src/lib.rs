@@ -25,7 +25,7 @@ pub use gguf::GgufFile;
 pub use lora::{LoraConfig, LoraWeights, Target};
 pub use model::{Batch, Dropout, LossOutput, LossReduction, Model};
 pub use optim::{clip_grad_norm, lr_factor, AdamW, AdamWConfig, Schedule};
-pub use quant::{dequantize, GgmlType};
+pub use quant::{dequantize, quantize, GgmlType};
 pub use train::{load_model, read_metrics, train, TrainConfig};
 pub use weights::{read_safetensors, Tensor, TensorMap};
 

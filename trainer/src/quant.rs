@@ -1,5 +1,8 @@
 //! Dequantizers for the GGML block formats (Q4_0, Q4_1, Q8_0, Q4_K, Q6_K) and F32/F16/BF16, as in
-//! ggml-quants.c. Checked against the `gguf` Python package on random blocks (tests/quant.rs).
+//! ggml-quants.c, checked against the `gguf` Python package on random blocks (tests/quant.rs);
+//! and quantizers for the formats a device model is re-quantized to (Q8_0, Q4_0, Q4_1 and the
+//! float types), following ggml's reference rows, checked against the dequantizers (error within
+//! the format's step, and quantizing a dequantized block gives the same bytes).
 
 use half::{bf16, f16};
 
@@ -146,6 +149,72 @@ pub fn dequantize(ty: GgmlType, data: &[u8], n: usize) -> Result<Vec<f32>, Strin
                 }
                 out.extend_from_slice(&y);
             }
+        }
+    }
+    Ok(out)
+}
+
+/// Quantizes `values` (a whole number of blocks, all finite) to `ty`, as ggml's reference
+/// quantizers do: Q8_0 `d = amax / 127`, `q = round(x / d)`; Q4_0 `d = m / -8` with `m` the value
+/// of largest magnitude, `q = min(15, trunc(x / d + 8.5))`; Q4_1 `d = (max - min) / 15`,
+/// `q = min(15, trunc((x - min) / d + 0.5))`. Scales are stored as f16.
+pub fn quantize(ty: GgmlType, values: &[f32]) -> Result<Vec<u8>, String> {
+    let n = values.len();
+    let size = ty
+        .bytes_for(n)
+        .ok_or_else(|| format!("{n} elements is not a whole number of {ty:?} blocks"))?;
+    if let Some(i) = values.iter().position(|x| !x.is_finite()) {
+        return Err(format!(
+            "element {i} is {}: only finite values quantize",
+            values[i]
+        ));
+    }
+    let mut out = Vec::with_capacity(size);
+    match ty {
+        GgmlType::F32 => values.iter().for_each(|x| out.extend(x.to_le_bytes())),
+        GgmlType::F16 => values
+            .iter()
+            .for_each(|&x| out.extend(f16::from_f32(x).to_le_bytes())),
+        GgmlType::BF16 => values
+            .iter()
+            .for_each(|&x| out.extend(bf16::from_f32(x).to_le_bytes())),
+        GgmlType::Q8_0 => {
+            for block in values.chunks_exact(32) {
+                let amax = block.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+                let d = amax / 127.0;
+                let id = if d != 0.0 { 1.0 / d } else { 0.0 };
+                out.extend(f16::from_f32(d).to_le_bytes());
+                out.extend(block.iter().map(|&x| (x * id).round() as i8 as u8));
+            }
+        }
+        GgmlType::Q4_0 => {
+            for block in values.chunks_exact(32) {
+                let m = block
+                    .iter()
+                    .fold(0.0f32, |m, &x| if x.abs() > m.abs() { x } else { m });
+                let d = m / -8.0;
+                let id = if d != 0.0 { 1.0 / d } else { 0.0 };
+                let q = |x: f32| ((x * id + 8.5) as i8).min(15) as u8;
+                out.extend(f16::from_f32(d).to_le_bytes());
+                out.extend((0..16).map(|j| q(block[j]) | (q(block[j + 16]) << 4)));
+            }
+        }
+        GgmlType::Q4_1 => {
+            for block in values.chunks_exact(32) {
+                let min = block.iter().copied().fold(f32::INFINITY, f32::min);
+                let max = block.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                let d = (max - min) / 15.0;
+                let id = if d != 0.0 { 1.0 / d } else { 0.0 };
+                let q = |x: f32| (((x - min) * id + 0.5) as i8).min(15) as u8;
+                out.extend(f16::from_f32(d).to_le_bytes());
+                out.extend(f16::from_f32(min).to_le_bytes());
+                out.extend((0..16).map(|j| q(block[j]) | (q(block[j + 16]) << 4)));
+            }
+        }
+        GgmlType::Q4K | GgmlType::Q6K => {
+            return Err(format!(
+                "quantizing to {ty:?} is not supported (Q8_0, Q4_0, Q4_1 are)"
+            ))
         }
     }
     Ok(out)
