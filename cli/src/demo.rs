@@ -12,10 +12,9 @@ use clap::Args;
 use env0_core::agent::{
     run_episode_with, CancelToken, Episode, EpisodeConfig, EpisodeEvent, Model, OracleModel,
 };
-use env0_core::eval::load_tasks;
+use env0_core::eval::{load_tasks, wire_name};
 use env0_core::tasks::{Split, Task};
 use env0_core::tools::{Access, ToolOutcome};
-use serde_json::Value;
 
 #[derive(Args)]
 pub struct DemoArgs {
@@ -78,7 +77,7 @@ pub fn run(args: DemoArgs) -> Result<i32> {
             i + 1,
             picked.len(),
             task.id,
-            label(&task.family),
+            wire_name(&task.family),
             task.oracle.steps.len()
         );
         println!("  request: {}", one_line(&task.instruction, 200));
@@ -91,7 +90,7 @@ pub fn run(args: DemoArgs) -> Result<i32> {
         let secs = t0.elapsed().as_secs_f64();
         println!(
             "  {} · {} turn{} · {} tool call{} · {:.1} s{}",
-            label(&episode.stop),
+            wire_name(&episode.stop),
             episode.turns,
             if episode.turns == 1 { "" } else { "s" },
             episode.tool_calls,
@@ -113,7 +112,7 @@ pub fn run(args: DemoArgs) -> Result<i32> {
 fn pick(tasks: &[Task], n: usize) -> Vec<Task> {
     let mut by_family: std::collections::BTreeMap<String, Vec<&Task>> = Default::default();
     for t in tasks.iter().filter(|t| t.split == Split::Eval) {
-        by_family.entry(label(&t.family)).or_default().push(t);
+        by_family.entry(wire_name(&t.family)).or_default().push(t);
     }
     for list in by_family.values_mut() {
         list.sort_by_key(|t| (t.oracle.steps.len(), t.id.clone()));
@@ -376,14 +375,6 @@ fn rate(tokens: u64, ms: f64) -> f64 {
         0.0
     } else {
         tokens as f64 * 1000.0 / ms
-    }
-}
-
-/// A value's serde name (`gmail`, `final`, …).
-fn label<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(Value::String(s)) => s,
-        _ => String::new(),
     }
 }
 

@@ -34,13 +34,7 @@ pub use workspace::{ActionRecord, ApiResponse, CollectionChanges, Workspace};
 
 uniffi::setup_scaffolding!();
 
-/// A serde enum's wire name (`gcal`, `heldout_template`, `cancelled`, …): the strings records use.
-pub(crate) fn wire_name<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
+pub(crate) use env0_core::eval::wire_name;
 
 /// A value that a worker thread fills once and callers wait for (a handle's outcome).
 pub(crate) struct Slot<T> {

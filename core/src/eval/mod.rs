@@ -22,4 +22,4 @@ pub use runner::{
 pub use stats::{
     mcnemar_exact, paired_bootstrap, pass_hat_k, wilson, PairedDifference, Proportion, Z95,
 };
-pub use taskset::{load_tasks, select, TaskFilter};
+pub use taskset::{load_tasks, select, wire_name, TaskFilter};

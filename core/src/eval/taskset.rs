@@ -88,7 +88,9 @@ pub struct TaskFilter {
     pub limit: Option<usize>,
 }
 
-fn label<T: serde::Serialize>(v: &T) -> String {
+/// A serde enum's wire name (`gcal`, `heldout_template`, `cancelled`, …): the strings task files,
+/// results and the device API use. Empty for a value that does not serialize to a string.
+pub fn wire_name<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(Value::String(s)) => s,
         _ => String::new(),
@@ -99,12 +101,17 @@ fn label<T: serde::Serialize>(v: &T) -> String {
 pub fn select(tasks: &[Task], filter: &TaskFilter) -> Vec<Task> {
     let keep: Vec<&Task> = tasks
         .iter()
-        .filter(|t| filter.split.as_ref().is_none_or(|s| label(&t.split) == *s))
+        .filter(|t| {
+            filter
+                .split
+                .as_ref()
+                .is_none_or(|s| wire_name(&t.split) == *s)
+        })
         .filter(|t| {
             filter
                 .family
                 .as_ref()
-                .is_none_or(|f| label(&t.family) == *f)
+                .is_none_or(|f| wire_name(&t.family) == *f)
         })
         .filter(|t| filter.template.as_ref().is_none_or(|p| t.template == *p))
         .collect();
@@ -115,7 +122,7 @@ pub fn select(tasks: &[Task], filter: &TaskFilter) -> Vec<Task> {
     let mut by_family: BTreeMap<String, BTreeMap<String, Vec<&Task>>> = BTreeMap::new();
     for t in keep {
         by_family
-            .entry(label(&t.family))
+            .entry(wire_name(&t.family))
             .or_default()
             .entry(t.template.clone())
             .or_default()

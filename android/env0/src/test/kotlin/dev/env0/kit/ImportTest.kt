@@ -52,9 +52,8 @@ class ImportTest {
             val copying = store.importModelUpdates(smollm2.path).first { it is ImportUpdate.Copying }
             assertTrue(copying is ImportUpdate.Copying)
             assertTrue(store.list().isEmpty())
-            // Only the store's own files remain: no partial model directory or temporary file.
-            val left = root.walk().filter { it.isFile && it.length() > 1_000_000 }.toList()
-            assertTrue("left behind: $left", left.isEmpty())
+            // Nothing of it stays: no model directory, no staging directory, no partial file.
+            assertEquals(emptyList<String>(), root.list()?.toList())
         }
     }
 
